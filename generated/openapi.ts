@@ -1,0 +1,832 @@
+// Generated from openapi.yaml by `npm run generate`. Do not edit by hand.
+export interface paths {
+    "/api/generate_key/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issue an API key (deprecated GET form)
+         * @deprecated
+         * @description Same as `POST /api/generate_key/{username}`. Kept because the original service
+         *     documented a GET; a GET that creates something can be replayed by caches, crawlers
+         *     and link previews, so new clients should POST. Responses carry `Deprecation: true`.
+         */
+        get: operations["generateKeyDeprecated"];
+        put?: never;
+        /**
+         * Issue an API key
+         * @description Issues a new API key for `username` and returns it. The key is shown only in this
+         *     response: Phoenix stores just its SHA-256 digest. Usernames are unique ignoring
+         *     case. Any request body is ignored.
+         */
+        post: operations["generateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all records
+         * @description Returns every record as a plain JSON array, in ascending `id` order.
+         */
+        get: operations["listRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a record
+         * @description Creates a record from the four value fields. At least one of them must be
+         *     non-null; absent fields are stored as null. `lastmodifiedby` is the username of
+         *     the key in the `api-key` header.
+         */
+        post: operations["createRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/read/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a record
+         * @description Returns the record with this id.
+         */
+        get: operations["readRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/modify/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Modify a record
+         * @description Changes the fields present in the body and leaves absent ones as they are;
+         *     `null` clears a field. At least one field must be present. Sets
+         *     `lastmodificationdate` and `lastmodifiedby` (the username of the key in the
+         *     `api-key` header).
+         */
+        patch: operations["modifyRecord"];
+        trace?: never;
+    };
+    "/api/remove/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a record
+         * @description Deletes the record with this id.
+         */
+        delete: operations["removeRecord"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe
+         * @description Answers 200 while the process is up, whatever the state of the database.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe
+         * @description Answers 200 when the database answers a query, 503 otherwise.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @example sumit */
+        Username: string;
+        /**
+         * Format: int32
+         * @example 5
+         */
+        RecordId: number;
+        /**
+         * @description A float chosen by the client (not server time).
+         * @example 828283281.21
+         */
+        Timestamp: number | null;
+        /**
+         * @description Text of at most 255 characters (no NUL characters).
+         * @example German Shepherd
+         */
+        Value1: string | null;
+        /**
+         * @description A float.
+         * @example 781230.21
+         */
+        Value2: number | null;
+        /** @example true */
+        Value3: boolean | null;
+        Record: {
+            id: components["schemas"]["RecordId"];
+            timestamp: components["schemas"]["Timestamp"];
+            value1: components["schemas"]["Value1"];
+            value2: components["schemas"]["Value2"];
+            value3: components["schemas"]["Value3"];
+            /**
+             * @description Username of the key that last created or modified the record.
+             * @example sumit
+             */
+            lastmodifiedby: string;
+            /**
+             * Format: date-time
+             * @description When the record was created (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            creationdate: string;
+            /**
+             * Format: date-time
+             * @description When the record was created or last modified (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            lastmodificationdate: string;
+        };
+        /**
+         * @description The fields of a new record. Only these four fields are accepted; at least one
+         *     must be non-null.
+         */
+        RecordInput: {
+            timestamp?: components["schemas"]["Timestamp"];
+            value1?: components["schemas"]["Value1"];
+            value2?: components["schemas"]["Value2"];
+            value3?: components["schemas"]["Value3"];
+        };
+        /**
+         * @description The fields to change. Only these four fields are accepted; at least one must be
+         *     present. Absent fields are left unchanged and `null` clears a field.
+         */
+        RecordPatch: {
+            timestamp?: components["schemas"]["Timestamp"];
+            value1?: components["schemas"]["Value1"];
+            value2?: components["schemas"]["Value2"];
+            value3?: components["schemas"]["Value3"];
+        };
+        KeyIssued: {
+            /** @constant */
+            status: "success";
+            /** @example sumit */
+            username: string;
+            /**
+             * @description The key, shown only here. Send it in the `api-key` header.
+             * @example phx_5tqMEmc3K8b1VJ3pn2hNcS6ylyPo6Ai0wQpXgk1Yh0s
+             */
+            api_key: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            created_on: string;
+            /** @constant */
+            message: "Congrats! Your API Key has been created!";
+        };
+        RecordCreated: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Your entry has successfully been added to the database!";
+            record_info: components["schemas"]["Record"];
+        };
+        RecordFound: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Record found!";
+            record_info: components["schemas"]["Record"];
+        };
+        RecordModified: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Your record has successfully been modified!";
+            record_info: components["schemas"]["Record"];
+        };
+        RecordRemoved: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Your record has been removed!";
+        };
+        FieldError: {
+            /**
+             * @description The body field or path parameter at fault (`body` for the body as a whole).
+             * @example value2
+             */
+            field: string;
+            /** @example must be a number or null */
+            problem: string;
+        };
+        Failure: {
+            /** @constant */
+            status: "failed";
+            /** @example The record does not exist! Please try a different record number! */
+            message: string;
+            /** @description Present on validation failures; names every offending field. */
+            errors?: components["schemas"]["FieldError"][];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        Unready: {
+            /** @constant */
+            status: "unavailable";
+        };
+    };
+    responses: {
+        /** @description The key was issued. */
+        KeyIssued: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "success",
+                 *       "username": "sumit",
+                 *       "api_key": "phx_5tqMEmc3K8b1VJ3pn2hNcS6ylyPo6Ai0wQpXgk1Yh0s",
+                 *       "created_on": "2026-11-25T09:30:00.000Z",
+                 *       "message": "Congrats! Your API Key has been created!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["KeyIssued"];
+            };
+        };
+        /** @description The key was issued. Prefer the POST form. */
+        KeyIssuedDeprecated: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                /** @description Always `true`; this form of the operation is deprecated. */
+                Deprecation?: "true";
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "success",
+                 *       "username": "sumit",
+                 *       "api_key": "phx_5tqMEmc3K8b1VJ3pn2hNcS6ylyPo6Ai0wQpXgk1Yh0s",
+                 *       "created_on": "2026-11-25T09:30:00.000Z",
+                 *       "message": "Congrats! Your API Key has been created!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["KeyIssued"];
+            };
+        };
+        /** @description The username is missing or not 1 to 64 letters, digits, `_`, `-` or `.`. */
+        InvalidUsername: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The username is already registered (ignoring case). */
+        UsernameTaken: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The username you are trying to register has been already used!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
+         * @description The record id or the body is invalid: not JSON, not an object, an unknown field, a
+         *     value of the wrong type, a `value1` over 255 characters, or no field populated.
+         */
+        InvalidRecord: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The record id is missing or not a positive integer in range. */
+        InvalidRecordId: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The `api-key` header is missing or holds no issued key. */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "You are not authenticated! Please add an authentication key to the header and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description No record has this id. */
+        RecordNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The record does not exist! Please try a different record number!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The body is larger than the server accepts. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The request body is too large! Please send at most 16384 bytes and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The body is not sent as `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "Please set the Content-Type header to application/json and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The database is unreachable; try again after `Retry-After` seconds. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The database is temporarily unavailable! Please try again in a few seconds!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+    };
+    parameters: {
+        /** @description 1 to 64 letters, digits, `_`, `-` or `.`; unique ignoring case. */
+        Username: components["schemas"]["Username"];
+        /** @description The id of a record. */
+        RecordId: components["schemas"]["RecordId"];
+    };
+    requestBodies: never;
+    headers: {
+        /** @description Always `no-store`; the response holds a secret. */
+        NoStore: "no-store";
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    generateKeyDeprecated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 letters, digits, `_`, `-` or `.`; unique ignoring case. */
+                username: components["parameters"]["Username"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: components["responses"]["KeyIssuedDeprecated"];
+            400: components["responses"]["InvalidUsername"];
+            409: components["responses"]["UsernameTaken"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    generateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 1 to 64 letters, digits, `_`, `-` or `.`; unique ignoring case. */
+                username: components["parameters"]["Username"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: components["responses"]["KeyIssued"];
+            400: components["responses"]["InvalidUsername"];
+            409: components["responses"]["UsernameTaken"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All records, ascending by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 1,
+                     *         "timestamp": 2392822832.21,
+                     *         "value1": "Boston Terrier",
+                     *         "value2": 9938212273.32,
+                     *         "value3": true,
+                     *         "lastmodifiedby": "ironman",
+                     *         "creationdate": "2026-11-25T09:30:00.000Z",
+                     *         "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *       },
+                     *       {
+                     *         "id": 2,
+                     *         "timestamp": 8929109,
+                     *         "value1": "The only thing permanent in life is impermanence!",
+                     *         "value2": null,
+                     *         "value3": false,
+                     *         "lastmodifiedby": "thor",
+                     *         "creationdate": "2026-11-25T09:31:12.250Z",
+                     *         "lastmodificationdate": "2026-11-25T10:02:45.001Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["Record"][];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "timestamp": 6789998212,
+                 *       "value1": "Hello",
+                 *       "value2": 2021.01,
+                 *       "value3": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordInput"];
+            };
+        };
+        responses: {
+            /** @description The record was created. */
+            201: {
+                headers: {
+                    /** @description Where the new record can be read. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Your entry has successfully been added to the database!",
+                     *       "record_info": {
+                     *         "id": 5,
+                     *         "timestamp": 6789998212,
+                     *         "value1": "Hello",
+                     *         "value2": 2021.01,
+                     *         "value3": true,
+                     *         "lastmodifiedby": "sumit",
+                     *         "creationdate": "2026-11-25T09:30:00.000Z",
+                     *         "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordCreated"];
+                };
+            };
+            400: components["responses"]["InvalidRecord"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a record. */
+                record_id: components["parameters"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Record found!",
+                     *       "record_info": {
+                     *         "id": 5,
+                     *         "timestamp": 828283281.21,
+                     *         "value1": "No, I don't think I will..",
+                     *         "value2": 781230.21,
+                     *         "value3": true,
+                     *         "lastmodifiedby": "captain_america",
+                     *         "creationdate": "2026-11-25T09:30:00.000Z",
+                     *         "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordFound"];
+                };
+            };
+            400: components["responses"]["InvalidRecordId"];
+            404: components["responses"]["RecordNotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    modifyRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a record. */
+                record_id: components["parameters"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value1": "Yes I think I won't....",
+                 *       "value2": 1920.02,
+                 *       "value3": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["RecordPatch"];
+            };
+        };
+        responses: {
+            /** @description The record was modified. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Your record has successfully been modified!",
+                     *       "record_info": {
+                     *         "id": 5,
+                     *         "timestamp": 828283281.21,
+                     *         "value1": "Yes I think I won't....",
+                     *         "value2": 1920.02,
+                     *         "value3": false,
+                     *         "lastmodifiedby": "falcon",
+                     *         "creationdate": "2026-11-25T09:30:00.000Z",
+                     *         "lastmodificationdate": "2026-11-25T11:15:42.512Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordModified"];
+                };
+            };
+            400: components["responses"]["InvalidRecord"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["RecordNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a record. */
+                record_id: components["parameters"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record was removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Your record has been removed!"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordRemoved"];
+                };
+            };
+            400: components["responses"]["InvalidRecordId"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["RecordNotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database is reachable. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The database is not reachable. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "unavailable"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Unready"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,997 @@
+// Generated from openapi.yaml by `npm run generate`. Do not edit by hand.
+
+import { Type } from 'typebox'
+import type { components, operations } from './openapi.js'
+
+export const Username = Type.Unsafe<components['schemas']['Username']>({
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 64,
+  "pattern": "^[A-Za-z0-9_.-]+$",
+  "examples": [
+    "sumit"
+  ]
+})
+
+export const RecordId = Type.Unsafe<components['schemas']['RecordId']>({
+  "type": "integer",
+  "format": "int32",
+  "minimum": 1,
+  "maximum": 2147483647,
+  "examples": [
+    5
+  ]
+})
+
+export const Timestamp = Type.Unsafe<components['schemas']['Timestamp']>({
+  "type": [
+    "number",
+    "null"
+  ],
+  "description": "A float chosen by the client (not server time).",
+  "examples": [
+    828283281.21
+  ]
+})
+
+export const Value1 = Type.Unsafe<components['schemas']['Value1']>({
+  "type": [
+    "string",
+    "null"
+  ],
+  "maxLength": 255,
+  "pattern": "^[^\\u0000]*$",
+  "description": "Text of at most 255 characters (no NUL characters).",
+  "examples": [
+    "German Shepherd"
+  ]
+})
+
+export const Value2 = Type.Unsafe<components['schemas']['Value2']>({
+  "type": [
+    "number",
+    "null"
+  ],
+  "description": "A float.",
+  "examples": [
+    781230.21
+  ]
+})
+
+export const Value3 = Type.Unsafe<components['schemas']['Value3']>({
+  "type": [
+    "boolean",
+    "null"
+  ],
+  "examples": [
+    true
+  ]
+})
+
+export const Record = Type.Unsafe<components['schemas']['Record']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "id",
+    "timestamp",
+    "value1",
+    "value2",
+    "value3",
+    "lastmodifiedby",
+    "creationdate",
+    "lastmodificationdate"
+  ],
+  "properties": {
+    "id": {
+      "type": "integer",
+      "format": "int32",
+      "minimum": 1,
+      "maximum": 2147483647,
+      "examples": [
+        5
+      ]
+    },
+    "timestamp": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float chosen by the client (not server time).",
+      "examples": [
+        828283281.21
+      ]
+    },
+    "value1": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 255,
+      "pattern": "^[^\\u0000]*$",
+      "description": "Text of at most 255 characters (no NUL characters).",
+      "examples": [
+        "German Shepherd"
+      ]
+    },
+    "value2": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float.",
+      "examples": [
+        781230.21
+      ]
+    },
+    "value3": {
+      "type": [
+        "boolean",
+        "null"
+      ],
+      "examples": [
+        true
+      ]
+    },
+    "lastmodifiedby": {
+      "type": "string",
+      "description": "Username of the key that last created or modified the record.",
+      "examples": [
+        "sumit"
+      ]
+    },
+    "creationdate": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the record was created (UTC).",
+      "examples": [
+        "2026-11-25T09:30:00.000Z"
+      ]
+    },
+    "lastmodificationdate": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the record was created or last modified (UTC).",
+      "examples": [
+        "2026-11-25T09:30:00.000Z"
+      ]
+    }
+  }
+})
+
+export const RecordInput = Type.Unsafe<components['schemas']['RecordInput']>({
+  "type": "object",
+  "description": "The fields of a new record. Only these four fields are accepted; at least one\nmust be non-null.\n",
+  "additionalProperties": false,
+  "minProperties": 1,
+  "properties": {
+    "timestamp": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float chosen by the client (not server time).",
+      "examples": [
+        828283281.21
+      ]
+    },
+    "value1": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 255,
+      "pattern": "^[^\\u0000]*$",
+      "description": "Text of at most 255 characters (no NUL characters).",
+      "examples": [
+        "German Shepherd"
+      ]
+    },
+    "value2": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float.",
+      "examples": [
+        781230.21
+      ]
+    },
+    "value3": {
+      "type": [
+        "boolean",
+        "null"
+      ],
+      "examples": [
+        true
+      ]
+    }
+  }
+})
+
+export const RecordPatch = Type.Unsafe<components['schemas']['RecordPatch']>({
+  "type": "object",
+  "description": "The fields to change. Only these four fields are accepted; at least one must be\npresent. Absent fields are left unchanged and `null` clears a field.\n",
+  "additionalProperties": false,
+  "minProperties": 1,
+  "properties": {
+    "timestamp": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float chosen by the client (not server time).",
+      "examples": [
+        828283281.21
+      ]
+    },
+    "value1": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "maxLength": 255,
+      "pattern": "^[^\\u0000]*$",
+      "description": "Text of at most 255 characters (no NUL characters).",
+      "examples": [
+        "German Shepherd"
+      ]
+    },
+    "value2": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "description": "A float.",
+      "examples": [
+        781230.21
+      ]
+    },
+    "value3": {
+      "type": [
+        "boolean",
+        "null"
+      ],
+      "examples": [
+        true
+      ]
+    }
+  }
+})
+
+export const KeyIssued = Type.Unsafe<components['schemas']['KeyIssued']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "username",
+    "api_key",
+    "created_on",
+    "message"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "username": {
+      "type": "string",
+      "examples": [
+        "sumit"
+      ]
+    },
+    "api_key": {
+      "type": "string",
+      "description": "The key, shown only here. Send it in the `api-key` header.",
+      "examples": [
+        "phx_5tqMEmc3K8b1VJ3pn2hNcS6ylyPo6Ai0wQpXgk1Yh0s"
+      ]
+    },
+    "created_on": {
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2026-11-25T09:30:00.000Z"
+      ]
+    },
+    "message": {
+      "const": "Congrats! Your API Key has been created!"
+    }
+  }
+})
+
+export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message",
+    "record_info"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Your entry has successfully been added to the database!"
+    },
+    "record_info": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "timestamp",
+        "value1",
+        "value2",
+        "value3",
+        "lastmodifiedby",
+        "creationdate",
+        "lastmodificationdate"
+      ],
+      "properties": {
+        "id": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 2147483647,
+          "examples": [
+            5
+          ]
+        },
+        "timestamp": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float chosen by the client (not server time).",
+          "examples": [
+            828283281.21
+          ]
+        },
+        "value1": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 255,
+          "pattern": "^[^\\u0000]*$",
+          "description": "Text of at most 255 characters (no NUL characters).",
+          "examples": [
+            "German Shepherd"
+          ]
+        },
+        "value2": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float.",
+          "examples": [
+            781230.21
+          ]
+        },
+        "value3": {
+          "type": [
+            "boolean",
+            "null"
+          ],
+          "examples": [
+            true
+          ]
+        },
+        "lastmodifiedby": {
+          "type": "string",
+          "description": "Username of the key that last created or modified the record.",
+          "examples": [
+            "sumit"
+          ]
+        },
+        "creationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        },
+        "lastmodificationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created or last modified (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        }
+      }
+    }
+  }
+})
+
+export const RecordFound = Type.Unsafe<components['schemas']['RecordFound']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message",
+    "record_info"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Record found!"
+    },
+    "record_info": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "timestamp",
+        "value1",
+        "value2",
+        "value3",
+        "lastmodifiedby",
+        "creationdate",
+        "lastmodificationdate"
+      ],
+      "properties": {
+        "id": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 2147483647,
+          "examples": [
+            5
+          ]
+        },
+        "timestamp": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float chosen by the client (not server time).",
+          "examples": [
+            828283281.21
+          ]
+        },
+        "value1": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 255,
+          "pattern": "^[^\\u0000]*$",
+          "description": "Text of at most 255 characters (no NUL characters).",
+          "examples": [
+            "German Shepherd"
+          ]
+        },
+        "value2": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float.",
+          "examples": [
+            781230.21
+          ]
+        },
+        "value3": {
+          "type": [
+            "boolean",
+            "null"
+          ],
+          "examples": [
+            true
+          ]
+        },
+        "lastmodifiedby": {
+          "type": "string",
+          "description": "Username of the key that last created or modified the record.",
+          "examples": [
+            "sumit"
+          ]
+        },
+        "creationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        },
+        "lastmodificationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created or last modified (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        }
+      }
+    }
+  }
+})
+
+export const RecordModified = Type.Unsafe<components['schemas']['RecordModified']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message",
+    "record_info"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Your record has successfully been modified!"
+    },
+    "record_info": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "timestamp",
+        "value1",
+        "value2",
+        "value3",
+        "lastmodifiedby",
+        "creationdate",
+        "lastmodificationdate"
+      ],
+      "properties": {
+        "id": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 2147483647,
+          "examples": [
+            5
+          ]
+        },
+        "timestamp": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float chosen by the client (not server time).",
+          "examples": [
+            828283281.21
+          ]
+        },
+        "value1": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 255,
+          "pattern": "^[^\\u0000]*$",
+          "description": "Text of at most 255 characters (no NUL characters).",
+          "examples": [
+            "German Shepherd"
+          ]
+        },
+        "value2": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float.",
+          "examples": [
+            781230.21
+          ]
+        },
+        "value3": {
+          "type": [
+            "boolean",
+            "null"
+          ],
+          "examples": [
+            true
+          ]
+        },
+        "lastmodifiedby": {
+          "type": "string",
+          "description": "Username of the key that last created or modified the record.",
+          "examples": [
+            "sumit"
+          ]
+        },
+        "creationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        },
+        "lastmodificationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created or last modified (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        }
+      }
+    }
+  }
+})
+
+export const RecordRemoved = Type.Unsafe<components['schemas']['RecordRemoved']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Your record has been removed!"
+    }
+  }
+})
+
+export const FieldError = Type.Unsafe<components['schemas']['FieldError']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "field",
+    "problem"
+  ],
+  "properties": {
+    "field": {
+      "type": "string",
+      "description": "The body field or path parameter at fault (`body` for the body as a whole).",
+      "examples": [
+        "value2"
+      ]
+    },
+    "problem": {
+      "type": "string",
+      "examples": [
+        "must be a number or null"
+      ]
+    }
+  }
+})
+
+export const Failure = Type.Unsafe<components['schemas']['Failure']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message"
+  ],
+  "properties": {
+    "status": {
+      "const": "failed"
+    },
+    "message": {
+      "type": "string",
+      "examples": [
+        "The record does not exist! Please try a different record number!"
+      ]
+    },
+    "errors": {
+      "type": "array",
+      "description": "Present on validation failures; names every offending field.",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "field",
+          "problem"
+        ],
+        "properties": {
+          "field": {
+            "type": "string",
+            "description": "The body field or path parameter at fault (`body` for the body as a whole).",
+            "examples": [
+              "value2"
+            ]
+          },
+          "problem": {
+            "type": "string",
+            "examples": [
+              "must be a number or null"
+            ]
+          }
+        }
+      }
+    }
+  }
+})
+
+export const Health = Type.Unsafe<components['schemas']['Health']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status"
+  ],
+  "properties": {
+    "status": {
+      "const": "ok"
+    }
+  }
+})
+
+export const Unready = Type.Unsafe<components['schemas']['Unready']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status"
+  ],
+  "properties": {
+    "status": {
+      "const": "unavailable"
+    }
+  }
+})
+
+export const generateKeyDeprecated = {
+  params: Type.Unsafe<operations['generateKeyDeprecated']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "username"
+    ],
+    "properties": {
+      "username": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9_.-]+$",
+        "examples": [
+          "sumit"
+        ]
+      }
+    }
+  }),
+  response: {
+    201: KeyIssued,
+    400: Failure,
+    409: Failure,
+    503: Failure
+  }
+} as const
+
+export const generateKey = {
+  params: Type.Unsafe<operations['generateKey']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "username"
+    ],
+    "properties": {
+      "username": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9_.-]+$",
+        "examples": [
+          "sumit"
+        ]
+      }
+    }
+  }),
+  response: {
+    201: KeyIssued,
+    400: Failure,
+    409: Failure,
+    503: Failure
+  }
+} as const
+
+export const listRecords = {
+  response: {
+    200: Type.Unsafe<operations['listRecords']['responses'][200]['content']['application/json']>({
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "timestamp",
+          "value1",
+          "value2",
+          "value3",
+          "lastmodifiedby",
+          "creationdate",
+          "lastmodificationdate"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int32",
+            "minimum": 1,
+            "maximum": 2147483647,
+            "examples": [
+              5
+            ]
+          },
+          "timestamp": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "A float chosen by the client (not server time).",
+            "examples": [
+              828283281.21
+            ]
+          },
+          "value1": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 255,
+            "pattern": "^[^\\u0000]*$",
+            "description": "Text of at most 255 characters (no NUL characters).",
+            "examples": [
+              "German Shepherd"
+            ]
+          },
+          "value2": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "A float.",
+            "examples": [
+              781230.21
+            ]
+          },
+          "value3": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "examples": [
+              true
+            ]
+          },
+          "lastmodifiedby": {
+            "type": "string",
+            "description": "Username of the key that last created or modified the record.",
+            "examples": [
+              "sumit"
+            ]
+          },
+          "creationdate": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the record was created (UTC).",
+            "examples": [
+              "2026-11-25T09:30:00.000Z"
+            ]
+          },
+          "lastmodificationdate": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the record was created or last modified (UTC).",
+            "examples": [
+              "2026-11-25T09:30:00.000Z"
+            ]
+          }
+        }
+      }
+    }),
+    503: Failure
+  }
+} as const
+
+export const createRecord = {
+  body: RecordInput,
+  response: {
+    201: RecordCreated,
+    400: Failure,
+    401: Failure,
+    413: Failure,
+    415: Failure,
+    503: Failure
+  }
+} as const
+
+export const readRecord = {
+  params: Type.Unsafe<operations['readRecord']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "record_id"
+    ],
+    "properties": {
+      "record_id": {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 2147483647,
+        "examples": [
+          5
+        ]
+      }
+    }
+  }),
+  response: {
+    200: RecordFound,
+    400: Failure,
+    404: Failure,
+    503: Failure
+  }
+} as const
+
+export const modifyRecord = {
+  params: Type.Unsafe<operations['modifyRecord']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "record_id"
+    ],
+    "properties": {
+      "record_id": {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 2147483647,
+        "examples": [
+          5
+        ]
+      }
+    }
+  }),
+  body: RecordPatch,
+  response: {
+    200: RecordModified,
+    400: Failure,
+    401: Failure,
+    404: Failure,
+    413: Failure,
+    415: Failure,
+    503: Failure
+  }
+} as const
+
+export const removeRecord = {
+  params: Type.Unsafe<operations['removeRecord']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "record_id"
+    ],
+    "properties": {
+      "record_id": {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 2147483647,
+        "examples": [
+          5
+        ]
+      }
+    }
+  }),
+  response: {
+    200: RecordRemoved,
+    400: Failure,
+    401: Failure,
+    404: Failure,
+    503: Failure
+  }
+} as const
+
+export const getHealth = {
+  response: {
+    200: Health
+  }
+} as const
+
+export const getReadiness = {
+  response: {
+    200: Health,
+    503: Unready
+  }
+} as const

@@ -1,0 +1,66 @@
+// The only module that reads process.env: every setting is parsed and checked here, once, at start.
+import { resolve } from 'node:path'
+import { projectRoot } from './paths.js'
+
+export interface Config {
+  host: string
+  port: number
+  /** When absent, the server starts an embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined
+  dataDir: string
+  logLevel: string
+  bodyLimit: number
+  dbPoolMax: number
+  /** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
+  retryAfterSeconds: number
+}
+
+export class ConfigError extends Error {
+  constructor (readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`)
+  }
+  return Number(raw)
+}
+
+function databaseUrl (env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a URL like postgres://user:password@host:5432/database')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got ${url.protocol}//`)
+  }
+  return raw
+}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = env.LOG_LEVEL === undefined || env.LOG_LEVEL === '' ? 'info' : env.LOG_LEVEL
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`)
+  }
+  return {
+    host: env.HOST === undefined || env.HOST === '' ? '127.0.0.1' : env.HOST,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl: databaseUrl(env),
+    dataDir: resolve(projectRoot, env.DATA_DIR === undefined || env.DATA_DIR === '' ? '.data' : env.DATA_DIR),
+    logLevel,
+    bodyLimit: integer(env, 'BODY_LIMIT', 16384, 1024, 1048576),
+    dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+    retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1, 3600)
+  }
+}

@@ -1,0 +1,31 @@
+import postgres, { type Sql } from 'postgres'
+
+export interface DatabaseOptions {
+  url: string
+  poolMax: number
+}
+
+// timestamptz (oid 1184) as RFC 3339 UTC text, the form the API shows, instead of a Date.
+const timestamptz = {
+  to: 1184,
+  from: [1184],
+  serialize: (value: string | Date) => (value instanceof Date ? value : new Date(value)).toISOString(),
+  parse: (value: string) => new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()
+}
+
+export function createSql ({ url, poolMax }: DatabaseOptions): Sql<{ timestamptz: string }> {
+  return postgres(url, {
+    max: poolMax,
+    // Fail fast while the database is unreachable: the request gets a 503, not a hang.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    max_lifetime: 30 * 60,
+    onnotice: () => {},
+    types: { timestamptz },
+    connection: {
+      application_name: 'phoenix',
+      TimeZone: 'UTC',
+      statement_timeout: 10_000
+    }
+  })
+}

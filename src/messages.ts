@@ -1,0 +1,29 @@
+// Human-readable messages. The first group is the original service's wording, kept character for
+// character because existing scripts match on it (api-contract.md); the rest are Phoenix's own.
+export const messages = {
+  keyIssued: 'Congrats! Your API Key has been created!',
+  usernameMissing: 'Oops! You forgot to add a username after! Please specify a username and try again!',
+  usernameTaken: 'The username you are trying to register has been already used!',
+  notAuthenticated: 'You are not authenticated! Please add an authentication key to the header and try again!',
+  created: 'Your entry has successfully been added to the database!',
+  emptyRecord: 'Please populate atleast one field into the record and try again!',
+  found: 'Record found!',
+  modified: 'Your record has successfully been modified!',
+  removed: 'Your record has been removed!',
+  idMissing: 'Oops! You forgot to add a number after! Please specify a number and try again!',
+  recordNotFound: 'The record does not exist! Please try a different record number!',
+
+  usernameInvalid: "The username is invalid! Please use 1 to 64 letters, digits, '_', '-' or '.' and try again!",
+  idInvalid: 'The record number is invalid! Please specify a positive whole number and try again!',
+  bodyInvalid: 'The request body is invalid! Please fix the fields listed in errors and try again!',
+  bodyNotJson: 'The request body is not valid JSON! Please check its syntax and try again!',
+  bodyTooLarge: (limit: number) => `The request body is too large! Please send at most ${limit} bytes and try again!`,
+  unsupportedMediaType: 'Please set the Content-Type header to application/json and try again!',
+  badRequest: 'The request is malformed! Please check it and try again!',
+  routeNotFound: 'This route does not exist! See /docs for the routes of this API.',
+  deleteRoute: (id: string) => `This route does not exist! To remove a record, send a DELETE request to /api/remove/${id} instead.`,
+  methodNotAllowed: (method: string, allowed: string[]) =>
+    `The method ${method} is not allowed on this route! Please use ${allowed.join(' or ')} instead.`,
+  databaseUnavailable: 'The database is temporarily unavailable! Please try again in a few seconds!',
+  internal: 'Something went wrong on our side! Please try again later.'
+} as const

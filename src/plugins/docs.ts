@@ -1,0 +1,51 @@
+// The hand-written spec, served as it is (/openapi.json, /openapi.yaml) and through Swagger UI
+// (/docs, assets served locally), plus a landing page at /.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { projectRoot, specPath } from '../paths.js'
+
+const landingPage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Phoenix</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #222 }
+code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px }
+</style>
+</head>
+<body>
+<h1>Phoenix</h1>
+<p>A REST API for records, with self-service API keys.</p>
+<ul>
+<li><a href="/docs">API documentation</a> (Swagger UI: try every route in the browser)</li>
+<li>The OpenAPI 3.1 spec: <a href="/openapi.yaml">openapi.yaml</a>, <a href="/openapi.json">openapi.json</a></li>
+<li>All records: <a href="/api/list">/api/list</a></li>
+</ul>
+<p>Get a key with <code>curl -X POST http://HOST/api/generate_key/yourname</code> and send it in the
+<code>api-key</code> header to create, modify and remove records.</p>
+</body>
+</html>
+`
+
+async function docs (app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    mode: 'static',
+    specification: { path: specPath, baseDir: projectRoot }
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { displayOperationId: true, tryItOutEnabled: true, defaultModelsExpandDepth: 1 },
+    staticCSP: true
+  })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
+    await reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })))
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    await reply.type('text/html; charset=utf-8').send(landingPage))
+}
+
+export default fp(docs, { name: 'docs' })

@@ -1,0 +1,142 @@
+// Every failure leaves through here, in the contract's envelope: validation and parser errors get
+// precise 4xx answers, database errors are mapped by SQLSTATE, and nothing internal (stack, SQL,
+// driver message) ever reaches a client.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { components } from '../../generated/openapi.js'
+import { messages } from '../messages.js'
+import { fieldErrors, type FieldError } from '../validation.js'
+
+type Failure = components['schemas']['Failure']
+
+export class ApiError extends Error {
+  constructor (readonly statusCode: number, message: string, readonly errors?: FieldError[]) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+interface ErrorsOptions {
+  bodyLimit: number
+  retryAfterSeconds: number
+}
+
+// Connection-level failures from the driver or the socket, and SQLSTATEs that mean "the database
+// cannot serve this now": all of them are the client's cue to retry later, not our bug.
+const unavailableCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
+  '57P01', '57P02', '57P03', '57014', '53300', '25006'
+])
+
+function isUnavailable (code: string): boolean {
+  // Classes 08 (connection exception) and 53 (insufficient resources).
+  return unavailableCodes.has(code) || /^(08|53)[0-9A-Z]{3}$/.test(code)
+}
+
+const paramFailures: Record<string, { missing: string, invalid: string, problem: string }> = {
+  record_id: {
+    missing: messages.idMissing,
+    invalid: messages.idInvalid,
+    problem: 'must be a whole number from 1 to 2147483647'
+  },
+  username: {
+    missing: messages.usernameMissing,
+    invalid: messages.usernameInvalid,
+    problem: "must be 1 to 64 letters, digits, '_', '-' or '.'"
+  }
+}
+
+interface Mapped {
+  statusCode: number
+  body: Failure
+  retryAfter?: boolean
+}
+
+function failure (statusCode: number, message: string, errors?: FieldError[]): Mapped {
+  return { statusCode, body: errors === undefined ? { status: 'failed', message } : { status: 'failed', message, errors } }
+}
+
+function validationFailure (error: FastifyError, request: FastifyRequest): Mapped {
+  const problems = error.validation ?? []
+  if (error.validationContext === 'params') {
+    const params = request.params as Record<string, unknown>
+    const name = Object.keys(params).find((item) => item in paramFailures)
+    const known = name === undefined ? undefined : paramFailures[name]
+    if (name === undefined || known === undefined) return failure(400, messages.badRequest)
+    if (params[name] === '') return failure(400, known.missing)
+    return failure(400, known.invalid, [{ field: name, problem: known.problem }])
+  }
+  const emptyObject = problems.some((problem) => problem.keyword === 'minProperties' && problem.instancePath === '')
+  if (request.body === undefined || emptyObject) return failure(400, messages.emptyRecord)
+  return failure(400, messages.bodyInvalid, fieldErrors(problems))
+}
+
+function databaseFailure (code: string, constraint: string | undefined): Mapped | undefined {
+  if (isUnavailable(code)) return { ...failure(503, messages.databaseUnavailable), retryAfter: true }
+  if (code === '23505' && constraint === 'authenticationkey_username_lower_key') return failure(409, messages.usernameTaken)
+  // Text PostgreSQL cannot store, or a value outside a column's range, is the client's input.
+  if (['22P05', '22021', '22001', '22003'].includes(code)) return failure(400, messages.bodyInvalid)
+  return undefined
+}
+
+function mapError (error: FastifyError & { constraint_name?: string }, request: FastifyRequest, options: ErrorsOptions): Mapped {
+  if (error instanceof ApiError) return failure(error.statusCode, error.message, error.errors)
+  if (error.validation !== undefined) return validationFailure(error, request)
+  switch (error.code) {
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return failure(400, messages.emptyRecord)
+    // Also raised for prototype-poisoning keys (__proto__, constructor.prototype).
+    case 'FST_ERR_CTP_INVALID_JSON_BODY': return failure(400, messages.bodyNotJson)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return failure(415, messages.unsupportedMediaType)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return failure(413, messages.bodyTooLarge(options.bodyLimit))
+  }
+  if (typeof error.code === 'string') {
+    const mapped = databaseFailure(error.code, error.constraint_name)
+    if (mapped !== undefined) return mapped
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return failure(error.statusCode, messages.badRequest)
+  }
+  return failure(500, messages.internal)
+}
+
+function routePattern (url: string): RegExp {
+  const source = url
+    .replace(/\/+$/, '')
+    .split('/')
+    .map((segment) => segment.startsWith(':') ? '[^/]*' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('/')
+  return new RegExp(`^${source}/?$`)
+}
+
+async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<void> {
+  const routes: Array<{ method: string, pattern: RegExp }> = []
+  app.addHook('onRoute', (route) => {
+    for (const method of ([] as string[]).concat(route.method)) routes.push({ method, pattern: routePattern(route.url) })
+  })
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = mapError(error, request, options)
+    if (mapped.statusCode >= 500) {
+      request.log[mapped.statusCode === 503 ? 'warn' : 'error']({ err: error }, 'request failed')
+    }
+    if (mapped.retryAfter === true) void reply.header('retry-after', String(options.retryAfterSeconds))
+    void reply.code(mapped.statusCode).send(mapped.body)
+  })
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? ''
+    const deleteMatch = /^\/api\/delete(?:\/([^/]*))?\/?$/.exec(path)
+    if (deleteMatch !== null) {
+      return reply.code(404).send(failure(404, messages.deleteRoute(deleteMatch[1] || '{record_id}')).body)
+    }
+    const allowed = [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))]
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', '))
+        .send(failure(405, messages.methodNotAllowed(request.method, allowed.filter((method) => method !== 'HEAD'))).body)
+    }
+    return reply.code(404).send(failure(404, messages.routeNotFound).body)
+  })
+}
+
+export default fp(errors, { name: 'errors' })

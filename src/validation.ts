@@ -1,0 +1,118 @@
+// Request validation: the spec's JSON Schemas compiled by Ajv with no type coercion (a JSON "12"
+// is not a number) and no silent removal of unknown fields. Path parameters arrive as text, so an
+// integer parameter is converted only when it is written as plain decimal digits: "1e3", "0x10"
+// and " 12" stay text and fail, where Ajv's own coercion would accept them.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+
+export function createAjv (): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    verbose: true,
+    strictTypes: false
+  })
+  addFormats.default(ajv)
+  ajv.addFormat('int32', { type: 'number', validate: (value: number) => Number.isInteger(value) && Math.abs(value) < 2 ** 31 })
+  return ajv
+}
+
+type Schema = { type?: unknown, properties?: Record<string, { type?: unknown }> }
+
+function integerProperties (schema: Schema): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, property]) => property.type === 'integer')
+    .map(([name]) => name)
+}
+
+export function createValidatorCompiler (): FastifySchemaCompiler<FastifySchema> {
+  const ajv = createAjv()
+  return ({ schema, httpPart }) => {
+    const validate = ajv.compile(schema as object)
+    if (httpPart !== 'params' && httpPart !== 'querystring') return validate
+    const integers = integerProperties(schema as Schema)
+    const validateText = (data: Record<string, unknown>): boolean | { value: unknown } => {
+      const converted = { ...data }
+      for (const name of integers) {
+        const text = converted[name]
+        if (typeof text === 'string' && /^\d+$/.test(text)) converted[name] = Number(text)
+      }
+      if (!validate(converted)) {
+        validateText.errors = validate.errors
+        return false
+      }
+      return { value: converted }
+    }
+    validateText.errors = null as ValidateFunction['errors']
+    return validateText
+  }
+}
+
+export interface FieldError {
+  field: string
+  problem: string
+}
+
+const typeNames: Record<string, string> = {
+  number: 'a number',
+  integer: 'a whole number',
+  string: 'a string',
+  boolean: 'a boolean',
+  null: 'null',
+  object: 'a JSON object',
+  array: 'an array'
+}
+
+// Problems for patterns, keyed by the pattern as the spec writes it.
+const patternProblems: Record<string, string> = {
+  '^[^\\u0000]*$': 'must not contain NUL (\\u0000) characters'
+}
+
+function fieldOf (error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return String(error.params.additionalProperty)
+  if (error.keyword === 'required') return String(error.params.missingProperty)
+  const path = error.instancePath.split('/').slice(1).map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
+  return path.length === 0 ? 'body' : path.join('.')
+}
+
+function either (items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`
+}
+
+function problemOf (error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as Schema | undefined)?.properties ?? {})
+      return known.length === 0 ? 'is not a known field' : `is not a known field (expected ${either(known)})`
+    }
+    case 'type': {
+      const types = ([] as string[]).concat(error.params.type as string | string[])
+      return `must be ${either(types.map((type) => typeNames[type] ?? type))}`
+    }
+    case 'maxLength': return `must be at most ${String(error.params.limit)} characters`
+    case 'minLength': return `must be at least ${String(error.params.limit)} characters`
+    case 'pattern': return patternProblems[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`
+    case 'required': return 'is required'
+    case 'minimum':
+    case 'maximum': return `must be ${String(error.params.comparison)} ${String(error.params.limit)}`
+    default: return error.message ?? 'is invalid'
+  }
+}
+
+/** Every offending field, once per distinct problem, in the order Ajv found them. */
+export function fieldErrors (errors: ErrorObject[]): FieldError[] {
+  const seen = new Set<string>()
+  const result: FieldError[] = []
+  for (const error of errors) {
+    const item = { field: fieldOf(error), problem: problemOf(error) }
+    const key = `${item.field}\u0000${item.problem}`
+    if (!seen.has(key)) {
+      seen.add(key)
+      result.push(item)
+    }
+  }
+  return result
+}
