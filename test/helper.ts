@@ -1,0 +1,116 @@
+// Shared setup: each test file gets a fresh database on the run's PostgreSQL server and an app
+// built exactly as the server builds it. Every response a test sees is checked against
+// openapi.yaml (see spec.ts), so the suite as a whole proves the spec tells the truth.
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import postgres, { type Sql } from 'postgres'
+import { afterAll, beforeAll, inject } from 'vitest'
+import { build } from '../src/app.js'
+import { checkResponse } from './spec.js'
+
+export interface Response {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  /** The parsed JSON body (undefined for a non-JSON body). */
+  body: any
+  text: string
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>
+  /** Sent as JSON with `content-type: application/json`. */
+  json?: unknown
+  /** Sent as it is; set the content type in `headers`. */
+  payload?: string | Buffer
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  /** A connection to this file's database, for reading what the API stored. */
+  sql: Sql
+  databaseUrl: string
+  request: (method: string, url: string, options?: RequestOptions) => Promise<Response>
+  /** Issues a key for a fresh unique username (or the one given) and returns it. */
+  issueKey: (username?: string) => Promise<{ username: string, key: string }>
+  /** Creates a record with a fresh key unless one is given; returns its record_info. */
+  createRecord: (fields: Record<string, unknown>, key?: string) => Promise<any>
+}
+
+export const testConfig = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5 }
+
+export function databaseUrlFor (adminUrl: string, database: string): string {
+  const url = new URL(adminUrl)
+  url.pathname = `/${database}`
+  return url.toString()
+}
+
+/** Creates a database for this file and drops it (with every connection to it) after the file. */
+export function useDatabase (): { url: () => string, admin: () => Sql } {
+  const adminUrl = inject('adminUrl')
+  const name = `phoenix_test_${randomBytes(6).toString('hex')}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  beforeAll(async () => {
+    await admin.unsafe(`CREATE DATABASE ${name}`)
+  })
+  afterAll(async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+  })
+  return { url: () => databaseUrlFor(adminUrl, name), admin: () => admin }
+}
+
+let usernames = 0
+export function uniqueUsername (prefix = 'user'): string {
+  usernames += 1
+  return `${prefix}_${usernames}_${randomBytes(3).toString('hex')}`
+}
+
+export function useApp (options: { migrate?: boolean } = {}): TestApp {
+  const database = useDatabase()
+  const context = {} as TestApp
+
+  beforeAll(async () => {
+    context.databaseUrl = database.url()
+    context.app = await build({ config: testConfig, databaseUrl: context.databaseUrl, migrate: options.migrate ?? true })
+    await context.app.ready()
+    context.sql = postgres(context.databaseUrl, { max: 2, onnotice: () => {} })
+  })
+  afterAll(async () => {
+    await context.app?.close()
+    await context.sql?.end()
+  })
+
+  context.request = async (method, url, { headers = {}, json, payload } = {}) => {
+    const allHeaders = json === undefined ? headers : { 'content-type': 'application/json', ...headers }
+    const response = await context.app.inject({
+      method: method as 'GET',
+      url,
+      headers: allHeaders,
+      payload: json === undefined ? payload : JSON.stringify(json)
+    })
+    let body: unknown
+    try {
+      body = JSON.parse(response.body)
+    } catch {
+      body = undefined
+    }
+    const result: Response = { status: response.statusCode, headers: response.headers, body, text: response.body }
+    checkResponse(method, url, result)
+    return result
+  }
+
+  context.issueKey = async (username = uniqueUsername()) => {
+    const response = await context.request('POST', `/api/generate_key/${username}`)
+    if (response.status !== 201) throw new Error(`could not issue a key for ${username}: ${response.text}`)
+    return { username, key: response.body.api_key as string }
+  }
+
+  context.createRecord = async (fields, key) => {
+    const apiKey = key ?? (await context.issueKey()).key
+    const response = await context.request('POST', '/api/create', { headers: { 'api-key': apiKey }, json: fields })
+    if (response.status !== 201) throw new Error(`could not create a record: ${response.text}`)
+    return response.body.record_info
+  }
+
+  return context
+}

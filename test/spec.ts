@@ -1,0 +1,93 @@
+// Checks a response against openapi.yaml, independently of the server's own schemas: the spec is
+// read here and compiled with Ajv's JSON Schema 2020-12 dialect (what OpenAPI 3.1 uses).
+import { readFileSync } from 'node:fs'
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormats from 'ajv-formats'
+import { parse } from 'yaml'
+import { specPath } from '../src/paths.js'
+
+type Node = any
+
+export const spec: Node = parse(readFileSync(specPath, 'utf8'))
+
+const ajv = new Ajv2020({ allErrors: true, strict: false })
+addFormats.default(ajv)
+
+function resolve (node: Node): Node {
+  if (Array.isArray(node)) return node.map(resolve)
+  if (node === null || typeof node !== 'object') return node
+  if (typeof node.$ref === 'string') {
+    const target = node.$ref.slice(2).split('/').reduce((parent: Node, key: string) => parent[key.replaceAll('~1', '/')], spec)
+    return resolve(target)
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value)]))
+}
+
+const validators = new Map<object, ValidateFunction>()
+function validatorFor (schema: Node): ValidateFunction {
+  let validate = validators.get(schema)
+  if (validate === undefined) {
+    validate = ajv.compile(schema)
+    validators.set(schema, validate)
+  }
+  return validate
+}
+
+interface Operation {
+  method: string
+  template: string
+  pattern: RegExp
+  responses: Record<string, Node>
+}
+
+export const operations: Operation[] = Object.entries(resolve(spec.paths) as Record<string, Node>).flatMap(([template, item]) =>
+  Object.entries(item as Record<string, Node>)
+    .filter(([method]) => ['get', 'post', 'patch', 'delete', 'put'].includes(method))
+    .map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      template,
+      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+      responses: operation.responses
+    })))
+
+const failureSchema = resolve(spec.components.schemas.Failure)
+
+export class SpecViolation extends Error {}
+
+function validate (schema: Node, value: unknown, what: string): void {
+  const check = validatorFor(schema)
+  if (!check(value)) throw new SpecViolation(`${what} does not match openapi.yaml: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value)}`)
+}
+
+export interface CheckedResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: unknown
+}
+
+/** Throws a SpecViolation unless the response is one that openapi.yaml documents. */
+export function checkResponse (method: string, url: string, response: CheckedResponse): void {
+  const path = url.split('?')[0] ?? url
+  const what = `${method} ${url} → ${response.status}`
+  const operation = operations.find((candidate) => candidate.method === method && candidate.pattern.test(path))
+  if (operation === undefined) {
+    // Routes outside the spec (unknown routes, a missing id or username): the failure envelope.
+    if (path.startsWith('/api') && method !== 'HEAD') validate(failureSchema, response.body, what)
+    return
+  }
+  const documented = operation.responses[String(response.status)]
+  if (documented === undefined) throw new SpecViolation(`${what}: status not documented for ${operation.method} ${operation.template}`)
+  for (const [name, header] of Object.entries(documented.headers ?? {}) as Array<[string, Node]>) {
+    const value = response.headers[name.toLowerCase()]
+    if (value === undefined) throw new SpecViolation(`${what}: documented header ${name} is missing`)
+    const typed = header.schema?.type === 'integer' ? Number(value) : value
+    validate(header.schema ?? {}, typed, `${what} header ${name}`)
+  }
+  const media = documented.content?.['application/json']
+  if (media !== undefined) {
+    if (!String(response.headers['content-type']).startsWith('application/json')) {
+      throw new SpecViolation(`${what}: content-type ${String(response.headers['content-type'])} is not application/json`)
+    }
+    validate(media.schema, response.body, what)
+  }
+}
