@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
@@ -13,21 +13,39 @@ export interface BuildOptions {
   databaseUrl: string
   /** Apply pending migrations before the app is ready (default true). */
   migrate?: boolean
-  logger?: FastifyServerOptions['logger']
+  /** Where log lines go (default stdout). */
+  logStream?: { write: (line: string) => void }
 }
 
-export async function build ({ config, databaseUrl, migrate = true, logger }: BuildOptions): Promise<FastifyInstance> {
+// Request lines carry the headers for debugging, with credentials replaced before they are written.
+type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
+
+export function loggerOptions (level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: ['req.headers["api-key"]', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: request.url,
+        remoteAddress: request.ip,
+        headers: request.headers
+      })
+    }
+  }
+}
+
+export async function build ({ config, databaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? {
-      level: config.logLevel,
-      redact: { paths: ['req.headers["api-key"]', 'req.headers.authorization'], censor: '[redacted]' }
-    },
+    logger: { ...loggerOptions(config.logLevel), ...(logStream === undefined ? {} : { stream: logStream }) },
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true
   })
   // Request bodies and path parameters are validated strictly (see validation.ts).
   app.setValidatorCompiler(createValidatorCompiler())
+  // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.
+  app.removeContentTypeParser('text/plain')
 
   await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
   await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })

@@ -94,7 +94,7 @@ export function useApp (options: { migrate?: boolean } = {}): TestApp {
     } catch {
       body = undefined
     }
-    const result: Response = { status: response.statusCode, headers: response.headers, body, text: response.body }
+    const result: Response = { status: response.statusCode, headers: response.headers as Response['headers'], body, text: response.body }
     checkResponse(method, url, result)
     return result
   }

@@ -13,7 +13,8 @@ export const spec: Node = parse(readFileSync(specPath, 'utf8'))
 const ajv = new Ajv2020({ allErrors: true, strict: false })
 addFormats.default(ajv)
 
-function resolve (node: Node): Node {
+/** The node with every local $ref replaced by its target. */
+export function resolve (node: Node): Node {
   if (Array.isArray(node)) return node.map(resolve)
   if (node === null || typeof node !== 'object') return node
   if (typeof node.$ref === 'string') {

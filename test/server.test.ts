@@ -1,0 +1,279 @@
+// The real entry point (src/server.ts) as a child process, the way people run it: configuration
+// from the environment, the embedded PostgreSQL's life cycle under DATA_DIR, data that survives
+// a restart, and a clean exit on SIGTERM/SIGINT that leaves no PostgreSQL behind.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import postgres from 'postgres'
+import { afterEach, describe, expect, it } from 'vitest'
+import { projectRoot } from '../src/paths.js'
+import { useDatabase, type Response } from './helper.js'
+import { checkResponse } from './spec.js'
+
+const startTimeout = 30_000
+const exitTimeout = 15_000
+
+interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
+interface Server {
+  child: ChildProcess
+  base: string
+  dataDir: string
+  stdout: () => string
+  stderr: () => string
+  exit: Promise<Exit>
+}
+
+const servers: Server[] = []
+const tempDirs: string[] = []
+
+async function tempDir (): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'phoenix-server-test-'))
+  tempDirs.push(dir)
+  return dir
+}
+
+async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port)
+        else reject(new Error('could not find a free port'))
+      })
+    })
+  })
+}
+
+async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const configVariables = ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DB_POOL_MAX', 'RETRY_AFTER_SECONDS']
+
+/** Spawns `node --import tsx src/server.ts` with only the given configuration variables set. */
+async function startServer (settings: { dataDir: string, env?: Record<string, string> }): Promise<Server> {
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const name of configVariables) delete env[name]
+  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: settings.dataDir }, settings.env)
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
+  const exit = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
+  const server: Server = {
+    child,
+    base: `http://127.0.0.1:${port}`,
+    dataDir: settings.dataDir,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exit
+  }
+  servers.push(server)
+  return server
+}
+
+function running (server: Server): boolean {
+  return server.child.exitCode === null && server.child.signalCode === null
+}
+
+async function request (server: Server, method: string, path: string, options: { headers?: Record<string, string>, json?: unknown } = {}): Promise<Response> {
+  const headers = options.json === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers }
+  const response = await fetch(`${server.base}${path}`, {
+    method,
+    headers,
+    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+    signal: AbortSignal.timeout(10_000)
+  })
+  const text = await response.text()
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  const result: Response = { status: response.status, headers: Object.fromEntries(response.headers), body, text }
+  checkResponse(method, path, result)
+  return result
+}
+
+/** Polls /healthz until it answers 200; fails at once if the process exits first. */
+async function waitUntilHealthy (server: Server, ms = startTimeout): Promise<void> {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    if (!running(server)) {
+      throw new Error(`the server exited during start-up (${JSON.stringify(await server.exit)}):\n${server.stdout()}\n${server.stderr()}`)
+    }
+    const status = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1000) })
+      .then((response) => response.status, () => undefined)
+    if (status === 200) return
+    await delay(100)
+  }
+  throw new Error(`the server did not answer /healthz within ${ms} ms:\n${server.stdout()}\n${server.stderr()}`)
+}
+
+async function stopServer (server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+  server.child.kill(signal)
+  return await within(server.exit, exitTimeout, `exiting on ${signal}`)
+}
+
+async function postmasterPid (dataDir: string): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => undefined)
+  const pid = Number(text?.split('\n')[0])
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined
+}
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function issueKey (server: Server, username: string): Promise<string> {
+  const response = await request(server, 'POST', `/api/generate_key/${username}`)
+  expect(response.status).toBe(201)
+  return response.body.api_key as string
+}
+
+// A server that does not stop on SIGTERM is killed, and so is its PostgreSQL, which would
+// otherwise outlive it as an orphan.
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    if (!running(server)) continue
+    const pid = await postmasterPid(server.dataDir)
+    server.child.kill('SIGTERM')
+    const exited = await within(server.exit, exitTimeout, 'exiting').then(() => true, () => false)
+    if (!exited) {
+      server.child.kill('SIGKILL')
+      if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGQUIT')
+    }
+  }
+  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true })
+})
+
+describe('starting without DATABASE_URL', () => {
+  it('starts an embedded PostgreSQL under DATA_DIR, is ready, and says where the API and /docs are', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitUntilHealthy(server)
+
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true)
+    const health = await request(server, 'GET', '/healthz')
+    expect(health.status).toBe(200)
+    expect(health.body).toEqual({ status: 'ok' })
+    const ready = await request(server, 'GET', '/readyz')
+    expect(ready.status).toBe(200)
+    expect(ready.body).toEqual({ status: 'ok' })
+
+    expect(server.stdout()).toContain(`Phoenix is listening on ${server.base}`)
+    expect(server.stdout()).toContain(`${server.base}/docs`)
+    expect((await request(server, 'GET', '/docs')).status).toBe(200)
+  }, 60_000)
+
+  it('keeps records across a stop and a restart on the same DATA_DIR', async () => {
+    const dataDir = await tempDir()
+    const first = await startServer({ dataDir })
+    await waitUntilHealthy(first)
+    const key = await issueKey(first, 'persistent')
+    const created = await request(first, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'kept', value2: 1.5 } })
+    expect(created.status).toBe(201)
+    const record = created.body.record_info
+    expect(await stopServer(first)).toEqual({ code: 0, signal: null })
+
+    const second = await startServer({ dataDir })
+    await waitUntilHealthy(second)
+    const read = await request(second, 'GET', `/api/read/${record.id as number}`)
+    expect(read.status).toBe(200)
+    expect(read.body.record_info).toEqual(record)
+    // The key survives too: it still authenticates after the restart.
+    const again = await request(second, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value3: true } })
+    expect(again.status).toBe(201)
+    expect(again.body.record_info.lastmodifiedby).toBe('persistent')
+  }, 90_000)
+})
+
+describe('stopping on a signal', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('exits with code 0 on %s and leaves no PostgreSQL running', async (signal) => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitUntilHealthy(server)
+    const pid = await postmasterPid(dataDir)
+    expect(pid).toBeDefined()
+    expect(alive(pid!)).toBe(true)
+
+    expect(await stopServer(server, signal)).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false)
+    expect(alive(pid!)).toBe(false)
+    expect(server.stderr()).not.toContain('shutdown failed')
+  }, 60_000)
+})
+
+describe('a bad configuration value', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x']
+  ])('stops the process with exit code 1 naming %s (%s) before starting a database', async (name, value) => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir, env: { [name]: value } })
+    expect(await within(server.exit, startTimeout, 'exiting')).toEqual({ code: 1, signal: null })
+    expect(server.stderr()).toContain(`Configuration error: ${name} `)
+    expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
+    expect(existsSync(join(dataDir, 'pg'))).toBe(false)
+  }, 60_000)
+})
+
+describe('starting with DATABASE_URL', () => {
+  const database = useDatabase()
+
+  it('starts no embedded cluster and serves requests from that database', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir, env: { DATABASE_URL: database.url() } })
+    await waitUntilHealthy(server)
+    expect((await request(server, 'GET', '/readyz')).status).toBe(200)
+
+    const key = await issueKey(server, 'external')
+    const created = await request(server, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'external' } })
+    expect(created.status).toBe(201)
+    const sql = postgres(database.url(), { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql`SELECT value1, lastmodifiedby FROM record WHERE id = ${created.body.record_info.id as number}`
+      expect(rows).toEqual([{ value1: 'external', lastmodifiedby: 'external' }])
+    } finally {
+      await sql.end()
+    }
+
+    expect(existsSync(join(dataDir, 'pg'))).toBe(false)
+    expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
+    expect(await stopServer(server)).toEqual({ code: 0, signal: null })
+  }, 60_000)
+})
