@@ -130,5 +130,4 @@ describe('record ids in the path', () => {
     const response = await t.request('GET', '/api/read/2147483647')
     expect(response.status).toBe(404)
   })
-
 })

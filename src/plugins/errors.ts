@@ -120,8 +120,8 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
     if (mapped.statusCode >= 500) {
       request.log[mapped.statusCode === 503 ? 'warn' : 'error']({ err: error }, 'request failed')
     }
-    if (mapped.retryAfter === true) void reply.header('retry-after', String(options.retryAfterSeconds))
-    void reply.code(mapped.statusCode).send(mapped.body)
+    if (mapped.retryAfter === true) reply.header('retry-after', String(options.retryAfterSeconds))
+    reply.code(mapped.statusCode).send(mapped.body)
   })
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

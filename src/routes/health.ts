@@ -13,7 +13,7 @@ export default async function health (scope: FastifyInstance, options: { retryAf
       return { status: 'ok' } as const
     } catch (error) {
       request.log.warn({ err: error }, 'database not ready')
-      void reply.code(503).header('retry-after', String(options.retryAfterSeconds))
+      reply.code(503).header('retry-after', String(options.retryAfterSeconds))
       return { status: 'unavailable' } as const
     }
   })

@@ -30,12 +30,12 @@ export default async function keys (scope: FastifyInstance): Promise<void> {
   }
 
   app.post('/api/generate_key/:username', { schema: generateKey }, async (request, reply) => {
-    void reply.code(201).header('cache-control', 'no-store')
+    reply.code(201).header('cache-control', 'no-store')
     return await issue(request.params.username)
   })
 
   app.get('/api/generate_key/:username', { schema: generateKeyDeprecated }, async (request, reply) => {
-    void reply.code(201).header('cache-control', 'no-store').header('deprecation', 'true')
+    reply.code(201).header('cache-control', 'no-store').header('deprecation', 'true')
     return await issue(request.params.username)
   })
 

@@ -41,7 +41,7 @@ export default async function records (scope: FastifyInstance): Promise<void> {
         VALUES (${timestamp}, ${value1}, ${value2}, ${value3}, ${request.username})
         RETURNING ${columns}
       `
-      void reply.code(201).header('location', `/api/read/${record!.id}`)
+      reply.code(201).header('location', `/api/read/${record!.id}`)
       return { status: 'success', message: messages.created, record_info: record! } as const
     })
 
