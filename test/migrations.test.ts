@@ -14,7 +14,7 @@ describe('migrations', () => {
     const files = await readMigrations()
     expect(files.length).toBeGreaterThan(0)
     expect(files.map((file) => file.version)).toEqual([...files.map((file) => file.version)].sort((a, b) => a - b))
-    expect(await migrate(sql)).toEqual(files.map((file) => `${file.version}_${file.name}`))
+    expect(await migrate(sql)).toEqual(files.map((file) => file.id))
     expect(await migrate(sql)).toEqual([])
     const recorded = await sql`SELECT version FROM schema_migrations ORDER BY version`
     expect(recorded.map((row) => row.version)).toEqual(files.map((file) => file.version))
@@ -50,7 +50,7 @@ describe('migrations from several instances starting at once', () => {
     try {
       const results = await Promise.all(clients.map(async (client) => await migrate(client)))
       const files = await readMigrations()
-      expect(results.flat().sort()).toEqual(files.map((file) => `${file.version}_${file.name}`).sort())
+      expect(results.flat().sort()).toEqual(files.map((file) => file.id).sort())
       const [count] = await clients[0]!`SELECT count(*)::int AS n FROM schema_migrations`
       expect(count?.n).toBe(files.length)
     } finally {

@@ -60,6 +60,26 @@ async function letPostgresTraverse (dir: string): Promise<void> {
   }
 }
 
+// A server killed with SIGKILL leaves its PostgreSQL running (it is a child process, not a
+// daemon we can reattach to), holding the data directory. Stop such a leftover before starting.
+async function stopLeftoverServer (clusterDir: string): Promise<void> {
+  const pidFile = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined)
+  const pid = Number(pidFile?.split('\n')[0])
+  if (!Number.isInteger(pid) || pid <= 0) return
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+  if (!command.includes('postgres') || !command.includes(clusterDir)) return
+  process.kill(pid, 'SIGINT')
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`a PostgreSQL server (pid ${pid}) is still running in ${clusterDir}`)
+}
+
 /** Starts (creating on first use) a PostgreSQL cluster under `dataDir` on a free local port. */
 export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await loadEmbeddedPostgres()
@@ -77,6 +97,7 @@ export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<
     : randomBytes(24).toString('base64url')
   if (!initialised) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 })
 
+  if (initialised) await stopLeftoverServer(clusterDir)
   const port = await freePort()
   const log = options.onLog ?? (() => {})
   const pg = new EmbeddedPostgres({

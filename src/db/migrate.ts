@@ -5,6 +5,8 @@ import type { Sql } from 'postgres'
 import { migrationsDir } from '../paths.js'
 
 export interface Migration {
+  /** The file name without `.sql`, e.g. `001_initial_schema`. */
+  id: string
   version: number
   name: string
   checksum: string
@@ -21,7 +23,7 @@ export async function readMigrations (dir: string = migrationsDir): Promise<Migr
     if (match === null) continue
     const text = await readFile(join(dir, file), 'utf8')
     const checksum = createHash('sha256').update(text).digest('hex')
-    migrations.push({ version: Number(match[1]), name: match[2] ?? '', checksum, text })
+    migrations.push({ id: file.slice(0, -'.sql'.length), version: Number(match[1]), name: match[2] ?? '', checksum, text })
   }
   const versions = migrations.map((migration) => migration.version)
   if (new Set(versions).size !== versions.length) throw new Error(`two migrations in ${dir} share a version number`)
@@ -56,7 +58,7 @@ export async function migrate (sql: Sql, migrations?: Migration[]): Promise<stri
       `
       if (done !== undefined) {
         if (done.checksum !== migration.checksum) {
-          throw new Error(`migration ${migration.version}_${migration.name} changed after it was applied`)
+          throw new Error(`migration ${migration.id} changed after it was applied`)
         }
         return
       }
@@ -65,7 +67,7 @@ export async function migrate (sql: Sql, migrations?: Migration[]): Promise<stri
         INSERT INTO schema_migrations (version, name, checksum)
         VALUES (${migration.version}, ${migration.name}, ${migration.checksum})
       `
-      applied.push(`${migration.version}_${migration.name}`)
+      applied.push(migration.id)
     })
   }
   return applied
