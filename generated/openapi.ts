@@ -126,7 +126,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a record
-         * @description Deletes the record with this id.
+         * @description Deletes the record with this id. Any request body is ignored.
          */
         delete: operations["removeRecord"];
         options?: never;
@@ -530,6 +530,7 @@ export interface operations {
             201: components["responses"]["KeyIssued"];
             400: components["responses"]["InvalidUsername"];
             409: components["responses"]["UsernameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -761,6 +762,7 @@ export interface operations {
             400: components["responses"]["InvalidRecordId"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

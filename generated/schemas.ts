@@ -783,6 +783,7 @@ export const generateKey = {
     201: KeyIssued,
     400: Failure,
     409: Failure,
+    413: Failure,
     503: Failure
   }
 } as const
@@ -979,6 +980,7 @@ export const removeRecord = {
     400: Failure,
     401: Failure,
     404: Failure,
+    413: Failure,
     503: Failure
   }
 } as const

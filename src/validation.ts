@@ -4,7 +4,7 @@
 // and " 12" stay text and fail, where Ajv's own coercion would accept them.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
-import type { FastifySchema, FastifySchemaCompiler } from 'fastify'
+import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify'
 
 export function createAjv (): Ajv {
   const ajv = new Ajv({
@@ -18,6 +18,16 @@ export function createAjv (): Ajv {
   addFormats.default(ajv)
   ajv.addFormat('int32', { type: 'number', validate: (value: number) => Number.isInteger(value) && Math.abs(value) < 2 ** 31 })
   return ajv
+}
+
+/**
+ * For routes that take no body: one sent anyway (curl -d, an HTML form, a client that always
+ * sends JSON) is read within the body limit and dropped, whatever its media type, instead of
+ * being refused with a 415.
+ */
+export function ignoreRequestBody (scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
 }
 
 type Schema = { type?: unknown, properties?: Record<string, { type?: unknown }> }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { uniqueUsername, useApp } from './helper.js'
+import { testConfig, uniqueUsername, useApp } from './helper.js'
 
 const t = useApp()
 
@@ -82,6 +82,13 @@ describe('POST /api/generate_key/{username}', () => {
     expect(form.status).toBe(201)
     const json = await t.request('POST', `/api/generate_key/${uniqueUsername()}`, { json: { username: 'other' } })
     expect(json.status).toBe(201)
+  })
+
+  it('answers 413 for a body over the limit, and issues no key', async () => {
+    const username = uniqueUsername()
+    const response = await t.request('POST', `/api/generate_key/${username}`, { headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(testConfig.bodyLimit + 1) })
+    expect(response.status).toBe(413)
+    expect(await t.sql`SELECT 1 FROM authenticationkey WHERE username = ${username}`).toHaveLength(0)
   })
 })
 

@@ -217,10 +217,13 @@ describe('DELETE /api/remove/{record_id}', () => {
     expect((await t.request('GET', `/api/read/${record.id}`)).status).toBe(200)
   })
 
-  it('ignores a request body', async () => {
-    const record = await t.createRecord({ value1: 'x' }, key)
-    const response = await t.request('DELETE', `/api/remove/${record.id}`, { headers: { 'api-key': key }, json: { anything: true } })
-    expect(response.status).toBe(200)
+  it('ignores a request body of any media type', async () => {
+    const first = await t.createRecord({ value1: 'x' }, key)
+    const json = await t.request('DELETE', `/api/remove/${first.id}`, { headers: { 'api-key': key }, json: { anything: true } })
+    expect(json.status).toBe(200)
+    const second = await t.createRecord({ value1: 'y' }, key)
+    const xml = await t.request('DELETE', `/api/remove/${second.id}`, { headers: { 'api-key': key, 'content-type': 'application/xml' }, payload: '<a/>' })
+    expect(xml.status).toBe(200)
   })
 
   it('lets exactly one of several concurrent removals of one record succeed', async () => {

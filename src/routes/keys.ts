@@ -6,16 +6,14 @@ import { generateKey, generateKeyDeprecated } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
 import { digestKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
+import { ignoreRequestBody } from '../validation.js'
 
 type KeyIssued = components['schemas']['KeyIssued']
 
 export default async function keys (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
-  // generate_key takes no body; one sent anyway (curl -d, an HTML form) is read within the body
-  // limit and dropped rather than refused for its media type.
-  app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
+  ignoreRequestBody(app)
 
   // 256 random bits; only the SHA-256 digest is stored. A duplicate username (ignoring case)
   // violates the unique index, which the error handler answers with 409.

@@ -5,6 +5,7 @@ import { createRecord, listRecords, modifyRecord, readRecord, removeRecord } fro
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
+import { ignoreRequestBody } from '../validation.js'
 
 type Record = components['schemas']['Record']
 
@@ -61,11 +62,15 @@ export default async function records (scope: FastifyInstance): Promise<void> {
     })
     app.patch('/api/modify', idMissing)
 
-    app.delete('/api/remove/:record_id', { schema: removeRecord }, async (request) => {
-      const [removed] = await sql`DELETE FROM record WHERE id = ${request.params.record_id} RETURNING id`
-      if (removed === undefined) throw notFound()
-      return { status: 'success', message: messages.removed } as const
+    await app.register(async (scope) => {
+      ignoreRequestBody(scope)
+      const app = scope.withTypeProvider<TypeBoxTypeProvider>()
+      app.delete('/api/remove/:record_id', { schema: removeRecord }, async (request) => {
+        const [removed] = await sql`DELETE FROM record WHERE id = ${request.params.record_id} RETURNING id`
+        if (removed === undefined) throw notFound()
+        return { status: 'success', message: messages.removed } as const
+      })
+      app.delete('/api/remove', idMissing)
     })
-    app.delete('/api/remove', idMissing)
   })
 }
