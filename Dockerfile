@@ -32,12 +32,18 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 # --omit=dev: no TypeScript, tsx, vitest, eslint, redocly in the image.
 # --ignore-scripts: the only production packages with install scripts are the
-# @embedded-postgres/<platform> binaries (their postinstall makes the library symlinks that
-# initdb/postgres need). The server imports embedded-postgres lazily, only when DATABASE_URL is
-# unset, so with DATABASE_URL set nothing needs them; skipping the scripts keeps untrusted install
-# code out of the image build and makes a forgotten DATABASE_URL fail at start instead of running
-# a throw-away database inside the container.
+# @embedded-postgres/<platform> binaries (their postinstall makes the shared-library symlinks
+# that initdb/postgres need). The server imports embedded-postgres lazily, only when DATABASE_URL
+# is unset, so with DATABASE_URL set nothing needs them (checked: /healthz, /readyz, migrations,
+# POST /api/generate_key all work). Skipping the scripts runs no package code at build time, and
+# the embedded server cannot run in this image (nor can `node` write /app/.data), so a forgotten
+# DATABASE_URL makes the container exit 1 at start instead of keeping the data in a throw-away
+# database inside the container.
+# npm ls: npm 10 (the image's npm) can end a failed `npm ci` (e.g. registry unreachable) with
+# "Exit handler never called!" and exit status 0; fail the build here instead of shipping an
+# image without node_modules.
 RUN npm ci --omit=dev --ignore-scripts \
+ && npm ls --omit=dev > /dev/null \
  && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY openapi.yaml ./

@@ -35,7 +35,9 @@ async function main (config: Config): Promise<void> {
     let databaseUrl = config.databaseUrl
     if (databaseUrl === undefined) {
       console.log(`starting embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL to use another server)`)
-      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir })
+      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir }).catch((error: unknown) => {
+        throw new Error(`could not start the embedded PostgreSQL in ${config.dataDir} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL to use an existing PostgreSQL server`)
+      })
       databaseUrl = embedded.url
     }
     app = await build({ config, databaseUrl })
