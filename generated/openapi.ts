@@ -143,7 +143,8 @@ export interface paths {
         };
         /**
          * Liveness probe
-         * @description Answers 200 while the process is up, whatever the state of the database.
+         * @description Answers 200 while the process is up, whatever the state of the database, and 503 once it
+         *     has begun shutting down.
          */
         get: operations["getHealth"];
         put?: never;
@@ -166,6 +167,29 @@ export interface paths {
          * @description Answers 200 when the database answers a query, 503 otherwise.
          */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Request counts and latency histograms by route and status
+         *     (`http_requests_total`, `http_request_duration_seconds`), the database connections of
+         *     this instance by state (`db_pool_connections`, `db_pool_max_connections`, `db_up`) and
+         *     Node.js process metrics, in the Prometheus text format.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -463,7 +487,10 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description The database is unreachable; try again after `Retry-After` seconds. */
+        /**
+         * @description The database is unreachable, or this instance is shutting down; try again after
+         *     `Retry-After` seconds.
+         */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -789,6 +816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getReadiness: {
@@ -827,6 +855,31 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Unready"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP http_requests_total HTTP requests answered
+                     *     # TYPE http_requests_total counter
+                     *     http_requests_total{method="GET",route="/api/read/:record_id",status_code="200"} 42
+                     */
+                    "text/plain": string;
                 };
             };
         };

@@ -987,7 +987,8 @@ export const removeRecord = {
 
 export const getHealth = {
   response: {
-    200: Health
+    200: Health,
+    503: Failure
   }
 } as const
 
@@ -995,5 +996,11 @@ export const getReadiness = {
   response: {
     200: Health,
     503: Unready
+  }
+} as const
+
+export const getMetrics = {
+  response: {
+
   }
 } as const

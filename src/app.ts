@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import errors from './plugins/errors.js'
+import metrics from './plugins/metrics.js'
 import health from './routes/health.js'
 import keys from './routes/keys.js'
 import records from './routes/records.js'
@@ -35,13 +38,22 @@ export function loggerOptions (level: string): LoggerOptions {
   }
 }
 
+// A caller's X-Request-ID is kept (and echoed) when it is a sane token; otherwise one is made.
+function requestId (request: IncomingMessage): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+}
+
 export async function build ({ config, databaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { ...loggerOptions(config.logLevel), ...(logStream === undefined ? {} : { stream: logStream }) },
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
-    return503OnClosing: true
+    genReqId: requestId,
+    // Requests that arrive while the server drains get the contract's 503 (see plugins/errors.ts).
+    return503OnClosing: false
   })
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
   // Request bodies and path parameters are validated strictly (see validation.ts).
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.
@@ -49,6 +61,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
 
   await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
   await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })
+  await app.register(metrics, { poolMax: config.dbPoolMax })
   await app.register(docs)
   await app.register(health, { retryAfterSeconds: config.retryAfterSeconds })
   await app.register(keys)

@@ -24,6 +24,7 @@ export const messages = {
   deleteRoute: (id: string) => `This route does not exist! To remove a record, send a DELETE request to /api/remove/${id} instead.`,
   methodNotAllowed: (method: string, allowed: string[]) =>
     `The method ${method} is not allowed on this route! Please use ${allowed.join(' or ')} instead.`,
+  shuttingDown: 'The service is restarting! Please try again in a few seconds!',
   databaseUnavailable: 'The database is temporarily unavailable! Please try again in a few seconds!',
   internal: 'Something went wrong on our side! Please try again later.'
 } as const

@@ -1,9 +1,13 @@
+import { hostname } from 'node:os'
 import postgres, { type Sql } from 'postgres'
 
 export interface DatabaseOptions {
   url: string
   poolMax: number
 }
+
+/** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
+export const applicationName = `phoenix/${hostname()}/${process.pid}`.slice(0, 63)
 
 // timestamptz (oid 1184) as RFC 3339 UTC text, the form the API shows, instead of a Date.
 const timestamptz = {
@@ -23,7 +27,7 @@ export function createSql ({ url, poolMax }: DatabaseOptions): Sql<{ timestamptz
     onnotice: () => {},
     types: { timestamptz },
     connection: {
-      application_name: 'phoenix',
+      application_name: applicationName,
       TimeZone: 'UTC',
       statement_timeout: 10_000
     }

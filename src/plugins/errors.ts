@@ -81,7 +81,9 @@ function databaseFailure (code: string, constraint: string | undefined): Mapped 
 }
 
 function mapError (error: FastifyError & { constraint_name?: string }, request: FastifyRequest, options: ErrorsOptions): Mapped {
-  if (error instanceof ApiError) return failure(error.statusCode, error.message, error.errors)
+  if (error instanceof ApiError) {
+    return { ...failure(error.statusCode, error.message, error.errors), retryAfter: error.statusCode === 503 }
+  }
   if (error.validation !== undefined) return validationFailure(error, request)
   switch (error.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return failure(400, messages.emptyRecord)
@@ -113,6 +115,15 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
   const routes: Array<{ method: string, pattern: RegExp }> = []
   app.addHook('onRoute', (route) => {
     for (const method of ([] as string[]).concat(route.method)) routes.push({ method, pattern: routePattern(route.url) })
+  })
+
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close')
+      throw new ApiError(503, messages.shuttingDown)
+    }
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -1,0 +1,62 @@
+// GET /metrics in the Prometheus text format: requests and their latency by route and status,
+// the database connections Phoenix holds (as PostgreSQL sees them), and Node's process metrics.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { applicationName } from '../db/client.js'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface MetricsOptions {
+  poolMax: number
+}
+
+// Unmatched URLs share one label: a label per random path would grow the series without bound.
+function routeOf (request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched'
+}
+
+async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<void> {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const labelNames = ['method', 'route', 'status_code'] as const
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] })
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer HTTP requests',
+    labelNames,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry]
+  })
+  new Gauge({ name: 'db_pool_max_connections', help: 'Size of the PostgreSQL connection pool', registers: [registry] }).set(options.poolMax)
+  const connections = new Gauge({
+    name: 'db_pool_connections',
+    help: 'Connections of this instance open on PostgreSQL, by state (pg_stat_activity), sampled at scrape',
+    labelNames: ['state'],
+    registers: [registry]
+  })
+  const up = new Gauge({ name: 'db_up', help: '1 when PostgreSQL answered the last scrape, 0 otherwise', registers: [registry] })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: routeOf(request), status_code: String(reply.statusCode) }
+    requests.inc(labels)
+    duration.observe(labels, reply.elapsedTime / 1000)
+  })
+
+  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+    connections.reset()
+    try {
+      const rows = await app.sql<Array<{ state: string, count: number }>>`
+        SELECT coalesce(state, 'unknown') AS state, count(*)::int AS count
+        FROM pg_stat_activity
+        WHERE application_name = ${applicationName} AND datname = current_database()
+        GROUP BY 1
+      `
+      for (const row of rows) connections.set({ state: row.state }, row.count)
+      up.set(1)
+    } catch {
+      up.set(0)
+    }
+    return await reply.type(registry.contentType).send(await registry.metrics())
+  })
+}
+
+export default fp(metrics, { name: 'metrics', dependencies: ['database'] })

@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { build } from '../src/app.js'
+import { testConfig, useApp, useDatabase } from './helper.js'
+
+const t = useApp()
+
+describe('request ids', () => {
+  it('echoes a caller X-Request-ID', async () => {
+    const response = await t.request('GET', '/healthz', { headers: { 'x-request-id': 'trace-42.a:b' } })
+    expect(response.headers['x-request-id']).toBe('trace-42.a:b')
+  })
+
+  it('makes one (a UUID) when the caller sends none, different for every request', async () => {
+    const first = await t.request('GET', '/api/list')
+    const second = await t.request('GET', '/api/read/abc')
+    expect(first.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(second.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id'])
+  })
+
+  it('replaces an X-Request-ID that is not a sane token', async () => {
+    for (const given of ['has space', 'x'.repeat(129), '<script>']) {
+      const response = await t.request('GET', '/healthz', { headers: { 'x-request-id': given } })
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    }
+  })
+})
+
+describe('GET /metrics', () => {
+  it('counts requests and their latency by route and status, in the Prometheus format', async () => {
+    const record = await t.createRecord({ value1: 'measured' })
+    for (let i = 0; i < 3; i += 1) await t.request('GET', `/api/read/${record.id}`)
+    await t.request('GET', '/api/read/2000000000')
+    await t.request('GET', '/no/such/route/12345')
+    const response = await t.app.inject('/metrics')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toContain('text/plain')
+    const text = response.body
+    expect(text).toContain('http_requests_total{method="GET",route="/api/read/:record_id",status_code="200"} 3')
+    expect(text).toContain('http_requests_total{method="GET",route="/api/read/:record_id",status_code="404"} 1')
+    expect(text).toContain('http_requests_total{method="POST",route="/api/create",status_code="201"} 1')
+    expect(text).toContain('http_requests_total{method="GET",route="unmatched",status_code="404"} 1')
+    expect(text).not.toContain('/no/such/route')
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/api\/read\/:record_id",status_code="200"\} 3/)
+    expect(text).toContain('http_request_duration_seconds_count{method="GET",route="/api/read/:record_id",status_code="200"} 3')
+  })
+
+  it('reports the database pool: its size, the connections by state and whether PostgreSQL answers', async () => {
+    const text = (await t.app.inject('/metrics')).body
+    expect(text).toContain(`db_pool_max_connections ${testConfig.dbPoolMax}`)
+    expect(text).toMatch(/db_pool_connections\{state="active"\} [1-9]/)
+    expect(text).toContain('db_up 1')
+  })
+
+  it('includes Node.js process metrics', async () => {
+    const text = (await t.app.inject('/metrics')).body
+    expect(text).toContain('process_cpu_user_seconds_total')
+    expect(text).toContain('nodejs_eventloop_lag_seconds')
+  })
+})
+
+describe('log lines', () => {
+  const database = useDatabase()
+  const lines: string[] = []
+  let app: Awaited<ReturnType<typeof build>>
+
+  beforeAll(async () => {
+    const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+    app = await build({ config: testConfig.logLevel === 'silent' ? { ...testConfig, logLevel: 'info' } : testConfig, databaseUrl: database.url(), logStream: stream })
+    await app.ready()
+  })
+  afterAll(async () => { await app.close() })
+
+  it('are JSON and carry the request id of the request they belong to', async () => {
+    await app.inject({ url: '/api/list', headers: { 'x-request-id': 'follow-me-1' } })
+    const entries = lines.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    const mine = entries.filter((entry) => entry.reqId === 'follow-me-1')
+    expect(mine.map((entry) => entry.msg)).toEqual(['incoming request', 'request completed'])
+  })
+})
