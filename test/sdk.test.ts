@@ -1,0 +1,114 @@
+// The whole contract through the SDK, against the real server listening on a socket.
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPhoenixClient, type PhoenixClient, type RecordInput } from '../sdk/index.js'
+import { build } from '../src/app.js'
+import { testConfig, uniqueUsername, useDatabase } from './helper.js'
+import { checkResponse } from './spec.js'
+
+const database = useDatabase()
+let app: FastifyInstance
+let phoenix: PhoenixClient
+let owner: { username: string, client: PhoenixClient }
+
+// Every response the SDK receives is also checked against openapi.yaml.
+async function checkedFetch (request: Request): Promise<Response> {
+  const response = await fetch(request)
+  const url = new URL(request.url)
+  const text = await response.clone().text()
+  let body: unknown
+  try { body = JSON.parse(text) } catch { body = undefined }
+  checkResponse(request.method, url.pathname, { status: response.status, headers: Object.fromEntries(response.headers), body })
+  return response
+}
+
+beforeAll(async () => {
+  app = await build({ config: testConfig, databaseUrl: database.url() })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  phoenix = createPhoenixClient({ baseUrl: address, fetch: checkedFetch })
+  const username = uniqueUsername('sdk')
+  const { data } = await phoenix.generateKey(username)
+  owner = { username, client: phoenix.withApiKey(data!.api_key) }
+})
+afterAll(async () => { await app.close() })
+
+describe('generateKey', () => {
+  it('issues a key (201) with the typed envelope', async () => {
+    const username = uniqueUsername('sdk')
+    const { data, error, response } = await phoenix.generateKey(username)
+    expect(response.status).toBe(201)
+    expect(error).toBeUndefined()
+    expect(data).toMatchObject({ status: 'success', username, message: 'Congrats! Your API Key has been created!' })
+    expect(data!.api_key.length).toBeGreaterThan(20)
+  })
+
+  it('returns the 409 failure for a username already used', async () => {
+    const { data, error, response } = await phoenix.generateKey(owner.username.toUpperCase())
+    expect(response.status).toBe(409)
+    expect(data).toBeUndefined()
+    expect(error).toEqual({ status: 'failed', message: 'The username you are trying to register has been already used!' })
+  })
+
+  it('returns the 400 failure naming the parameter for an invalid username', async () => {
+    const { error, response } = await phoenix.generateKey('no spaces')
+    expect(response.status).toBe(400)
+    expect(error?.errors).toEqual([{ field: 'username', problem: "must be 1 to 64 letters, digits, '_', '-' or '.'" }])
+  })
+})
+
+describe('records', () => {
+  it('createRecord → readRecord → modifyRecord → listRecords → removeRecord', async () => {
+    const fields: RecordInput = { timestamp: 828283281.21, value1: 'German Shepherd', value2: 781230.21, value3: true }
+    const created = await owner.client.createRecord(fields)
+    expect(created.response.status).toBe(201)
+    expect(created.response.headers.get('location')).toBe(`/api/read/${created.data!.record_info.id}`)
+    const record = created.data!.record_info
+    expect(record).toMatchObject({ ...fields, lastmodifiedby: owner.username })
+
+    const read = await phoenix.readRecord(record.id)
+    expect(read.data).toEqual({ status: 'success', message: 'Record found!', record_info: record })
+
+    const modified = await owner.client.modifyRecord(record.id, { value1: 'Falcon', value2: null })
+    expect(modified.response.status).toBe(200)
+    expect(modified.data!.message).toBe('Your record has successfully been modified!')
+    expect(modified.data!.record_info).toMatchObject({ value1: 'Falcon', value2: null, value3: true, timestamp: 828283281.21 })
+
+    const list = await phoenix.listRecords()
+    expect(list.data!.map((item) => item.id)).toContain(record.id)
+
+    const removed = await owner.client.removeRecord(record.id)
+    expect(removed.data).toEqual({ status: 'success', message: 'Your record has been removed!' })
+    const gone = await phoenix.readRecord(record.id)
+    expect(gone.response.status).toBe(404)
+    expect(gone.error).toEqual({ status: 'failed', message: 'The record does not exist! Please try a different record number!' })
+  })
+
+  it('returns the 401 failure without a key', async () => {
+    for (const result of [
+      await phoenix.createRecord({ value1: 'x' }),
+      await phoenix.modifyRecord(1, { value1: 'x' }),
+      await phoenix.removeRecord(1)
+    ]) {
+      expect(result.response.status).toBe(401)
+      expect(result.error?.message).toBe('You are not authenticated! Please add an authentication key to the header and try again!')
+    }
+  })
+
+  it('returns the 400 failures for an empty record and for fields of the wrong type', async () => {
+    const empty = await owner.client.createRecord({})
+    expect(empty.response.status).toBe(400)
+    expect(empty.error?.message).toBe('Please populate atleast one field into the record and try again!')
+    // The SDK's types forbid this body; a JavaScript caller can still send it.
+    const wrong = await owner.client.createRecord({ value2: '12' } as unknown as RecordInput)
+    expect(wrong.response.status).toBe(400)
+    expect(wrong.error?.errors).toEqual([{ field: 'value2', problem: 'must be a number or null' }])
+  })
+
+  it('returns the 400 failure for an id out of range and 404 for a missing record', async () => {
+    const invalid = await phoenix.readRecord(-1)
+    expect(invalid.response.status).toBe(400)
+    expect(invalid.error?.errors?.[0]?.field).toBe('record_id')
+    const missing = await owner.client.modifyRecord(2147483647, { value3: false })
+    expect(missing.response.status).toBe(404)
+  })
+})
