@@ -37,8 +37,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List all records
-         * @description Returns every record as a plain JSON array, in ascending `id` order.
+         * List records
+         * @description Without parameters, returns every record as a plain JSON array in ascending `id` order
+         *     (streamed, so a large table costs the server no more memory than a small one).
+         *
+         *     For pages, pass `limit` (and `after_id`, the last id of the previous page): while more
+         *     records may follow, the response has a `Link: <…>; rel="next"` header with the URL of
+         *     the next page. Pages are keyset-based, so records created or removed meanwhile never
+         *     make a record appear twice or be skipped. `lastmodifiedby` and `value3` filter the
+         *     records, with or without `limit`.
          */
         get: operations["listRecords"];
         put?: never;
@@ -366,7 +373,7 @@ export interface components {
             headers: {
                 "Cache-Control": components["headers"]["NoStore"];
                 /** @description Always `true`; this form of the operation is deprecated. */
-                Deprecation?: "true";
+                Deprecation: "true";
                 [name: string]: unknown;
             };
             content: {
@@ -563,16 +570,30 @@ export interface operations {
     };
     listRecords: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description At most this many records (1 to 1000). Without it, all records. */
+                limit?: number;
+                /** @description Only records whose id is greater than this one. */
+                after_id?: number;
+                /** @description Only records last created or modified by this username (ignoring case). */
+                lastmodifiedby?: components["schemas"]["Username"];
+                /** @description Only records whose `value3` is this boolean. */
+                value3?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description All records, ascending by id. */
+            /** @description The records, ascending by id. */
             200: {
                 headers: {
+                    /**
+                     * @description Present when `limit` was given and more records may follow: the next page,
+                     *     as `</api/list?limit=…&after_id=…>; rel="next"` (filters kept).
+                     */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -603,6 +624,27 @@ export interface operations {
                     "application/json": components["schemas"]["Record"][];
                 };
             };
+            /** @description A query parameter is invalid or unknown. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "failed",
+                     *       "message": "The query is invalid! Please fix the parameters listed in errors and try again!",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "problem": "must be a whole number from 1 to 1000"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Failure"];
+                };
+            };
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -631,7 +673,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description Where the new record can be read. */
-                    Location?: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -789,6 +789,41 @@ export const generateKey = {
 } as const
 
 export const listRecords = {
+  querystring: Type.Unsafe<NonNullable<operations['listRecords']['parameters']['query']>>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [],
+    "properties": {
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "examples": [
+          100
+        ]
+      },
+      "after_id": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "examples": [
+          100
+        ]
+      },
+      "lastmodifiedby": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9_.-]+$",
+        "examples": [
+          "sumit"
+        ]
+      },
+      "value3": {
+        "type": "boolean"
+      }
+    }
+  }),
   response: {
     200: Type.Unsafe<operations['listRecords']['responses'][200]['content']['application/json']>({
       "type": "array",
@@ -882,6 +917,7 @@ export const listRecords = {
         }
       }
     }),
+    400: Failure,
     503: Failure
   }
 } as const

@@ -72,15 +72,21 @@ function operationSchemas (spec: JsonObject, operation: JsonObject): string {
   const parts: string[] = []
   const parameters = (Array.isArray(operation.parameters) ? operation.parameters : [])
     .map((parameter) => deref(spec, parameter) as JsonObject)
-  const pathParameters = parameters.filter((parameter) => parameter.in === 'path')
-  if (pathParameters.length > 0) {
-    const params: JsonObject = {
+  // Fastify validates path and query parameters as objects: one schema per location, unknown
+  // names rejected, required names as the spec says.
+  for (const [location, part] of [['path', 'params'], ['query', 'querystring']] as const) {
+    const inLocation = parameters.filter((parameter) => parameter.in === location)
+    if (inLocation.length === 0) continue
+    const schema: JsonObject = {
       type: 'object',
       additionalProperties: false,
-      required: pathParameters.map((parameter) => parameter.name as string),
-      properties: Object.fromEntries(pathParameters.map((parameter) => [parameter.name as string, parameter.schema as Json]))
+      required: inLocation.filter((parameter) => parameter.required === true).map((parameter) => parameter.name as string),
+      properties: Object.fromEntries(inLocation.map((parameter) => [parameter.name as string, parameter.schema as Json]))
     }
-    parts.push(`  params: ${unsafe(`operations['${id}']['parameters']['path']`, params, '  ')}`)
+    const type = location === 'path'
+      ? `operations['${id}']['parameters']['path']`
+      : `NonNullable<operations['${id}']['parameters']['query']>`
+    parts.push(`  ${part}: ${unsafe(type, schema, '  ')}`)
   }
   const body = jsonSchemaOf(spec, operation.requestBody)
   if (body !== undefined) {

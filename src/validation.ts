@@ -1,7 +1,8 @@
 // Request validation: the spec's JSON Schemas compiled by Ajv with no type coercion (a JSON "12"
-// is not a number) and no silent removal of unknown fields. Path parameters arrive as text, so an
-// integer parameter is converted only when it is written as plain decimal digits: "1e3", "0x10"
-// and " 12" stay text and fail, where Ajv's own coercion would accept them.
+// is not a number) and no silent removal of unknown fields. Path and query parameters arrive as
+// text, so an integer parameter is converted only when it is written as plain decimal digits
+// ("1e3", "0x10" and " 12" stay text and fail, where Ajv's own coercion would accept them) and a
+// boolean only from "true" or "false".
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { FastifyInstance, FastifySchema, FastifySchemaCompiler } from 'fastify'
@@ -30,25 +31,32 @@ export function ignoreRequestBody (scope: FastifyInstance): void {
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => { done(null, undefined) })
 }
 
-type Schema = { type?: unknown, properties?: Record<string, { type?: unknown }> }
+type Schema = { type?: unknown, minimum?: number, maximum?: number, properties?: Record<string, { type?: unknown }> }
 
-function integerProperties (schema: Schema): string[] {
+function propertiesOfType (schema: Schema, type: string): string[] {
   return Object.entries(schema.properties ?? {})
-    .filter(([, property]) => property.type === 'integer')
+    .filter(([, property]) => property.type === type)
     .map(([name]) => name)
 }
+
+const booleans: Record<string, boolean> = { true: true, false: false }
 
 export function createValidatorCompiler (): FastifySchemaCompiler<FastifySchema> {
   const ajv = createAjv()
   return ({ schema, httpPart }) => {
     const validate = ajv.compile(schema as object)
     if (httpPart !== 'params' && httpPart !== 'querystring') return validate
-    const integers = integerProperties(schema as Schema)
+    const integers = propertiesOfType(schema as Schema, 'integer')
+    const flags = propertiesOfType(schema as Schema, 'boolean')
     const validateText = (data: Record<string, unknown>): boolean | { value: unknown } => {
       const converted = { ...data }
       for (const name of integers) {
         const text = converted[name]
         if (typeof text === 'string' && /^\d+$/.test(text)) converted[name] = Number(text)
+      }
+      for (const name of flags) {
+        const text = converted[name]
+        if (typeof text === 'string' && text in booleans) converted[name] = booleans[text]
       }
       if (!validate(converted)) {
         validateText.errors = validate.errors
@@ -93,9 +101,14 @@ function either (items: string[]): string {
 }
 
 function problemOf (error: ErrorObject): string {
+  const schema = error.parentSchema as Schema | undefined
+  if (['type', 'minimum', 'maximum'].includes(error.keyword) && schema?.type === 'integer' &&
+      schema.minimum !== undefined && schema.maximum !== undefined) {
+    return `must be a whole number from ${schema.minimum} to ${schema.maximum}`
+  }
   switch (error.keyword) {
     case 'additionalProperties': {
-      const known = Object.keys((error.parentSchema as Schema | undefined)?.properties ?? {})
+      const known = Object.keys(schema?.properties ?? {})
       return known.length === 0 ? 'is not a known field' : `is not a known field (expected ${either(known)})`
     }
     case 'type': {

@@ -67,6 +67,7 @@ function validationFailure (error: FastifyError, request: FastifyRequest): Mappe
     if (params[name] === '') return failure(400, known.missing)
     return failure(400, known.invalid, [{ field: name, problem: known.problem }])
   }
+  if (error.validationContext === 'querystring') return failure(400, messages.queryInvalid, fieldErrors(problems))
   const emptyObject = problems.some((problem) => problem.keyword === 'minProperties' && problem.instancePath === '')
   if (request.body === undefined || emptyObject) return failure(400, messages.emptyRecord)
   return failure(400, messages.bodyInvalid, fieldErrors(problems))

@@ -1,13 +1,23 @@
+import { Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { components } from '../../generated/openapi.js'
-import { createRecord, listRecords, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { createRecord, listRecords, modifyRecord, readRecord, Record as RecordSchema, removeRecord } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
 import { ignoreRequestBody } from '../validation.js'
 
 type Record = components['schemas']['Record']
+
+const listBatchSize = 1000
+
+// The next page's query, in the spec's parameter order so that equal pages have equal URLs.
+function nextPageQuery (values: { [name: string]: string | number | boolean | undefined }): Array<[string, string]> {
+  return ['limit', 'after_id', 'lastmodifiedby', 'value3']
+    .filter((name) => values[name] !== undefined)
+    .map((name) => [name, String(values[name])])
+}
 
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
@@ -17,8 +27,43 @@ export default async function records (scope: FastifyInstance): Promise<void> {
   const { sql } = app
   const columns = sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
 
-  app.get('/api/list', { schema: listRecords }, async () => {
-    return await sql<Record[]>`SELECT ${columns} FROM record ORDER BY id`
+  app.get('/api/list', { schema: listRecords }, async (request, reply) => {
+    const { limit, ...filters } = request.query
+    const conditions = [
+      filters.after_id === undefined ? undefined : sql`id > ${filters.after_id}`,
+      filters.lastmodifiedby === undefined ? undefined : sql`lower(lastmodifiedby) = lower(${filters.lastmodifiedby})`,
+      filters.value3 === undefined ? undefined : sql`value3 = ${filters.value3}`
+    ].filter((condition) => condition !== undefined)
+    const where = conditions.length === 0 ? sql`` : sql`WHERE ${conditions.reduce((all, condition) => sql`${all} AND ${condition}`)}`
+
+    if (limit !== undefined) {
+      // One row more than asked says whether a next page exists.
+      const rows = await sql<Record[]>`SELECT ${columns} FROM record ${where} ORDER BY id LIMIT ${limit + 1}`
+      if (rows.length <= limit) return rows
+      const page = rows.slice(0, limit)
+      const next = new URLSearchParams(nextPageQuery({ ...filters, limit, after_id: page[limit - 1]!.id }))
+      reply.header('link', `</api/list?${next.toString()}>; rel="next"`)
+      return page
+    }
+
+    // Every record: streamed from a cursor, a batch at a time, so memory stays flat however
+    // large the table. The first batch is fetched before anything is sent, so that a database
+    // failure still gets a proper error response instead of a truncated body.
+    const batches = sql<Record[]>`SELECT ${columns} FROM record ${where} ORDER BY id`.cursor(listBatchSize)[Symbol.asyncIterator]()
+    const first = await batches.next()
+    const serialize = reply.compileSerializationSchema(RecordSchema as object as { [key: string]: unknown }) as (record: Record) => string
+    async function * json (): AsyncGenerator<string> {
+      yield '['
+      if (first.done !== true) {
+        yield first.value.map(serialize).join(',')
+        for (let batch = await batches.next(); batch.done !== true; batch = await batches.next()) {
+          yield `,${batch.value.map(serialize).join(',')}`
+        }
+      }
+      yield ']'
+    }
+    // The stream carries the same JSON that the response schema describes.
+    return await reply.type('application/json; charset=utf-8').send(Readable.from(json()) as unknown as Record[])
   })
 
   app.get('/api/read/:record_id', { schema: readRecord }, async (request) => {
