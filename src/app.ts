@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import type { Config } from './config.js'
+import { quieterLogLevel, type Config } from './config.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import errors from './plugins/errors.js'
@@ -61,9 +61,11 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
 
   await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
   await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })
-  await app.register(metrics, { poolMax: config.dbPoolMax })
+  // Probes and scrapes come every few seconds: their lines only at warn and above.
+  const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')
+  await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
   await app.register(docs)
-  await app.register(health, { retryAfterSeconds: config.retryAfterSeconds })
+  await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
   await app.register(keys)
   await app.register(records)
   return app

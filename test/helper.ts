@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, inject } from 'vitest'
-import { build } from '../src/app.js'
+import { build, type BuildOptions } from '../src/app.js'
 import { checkResponse } from './spec.js'
 
 export interface Response {
@@ -36,7 +36,7 @@ export interface TestApp {
   createRecord: (fields: Record<string, unknown>, key?: string) => Promise<any>
 }
 
-export const testConfig = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5 }
+export const testConfig: BuildOptions['config'] = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5 }
 
 export function databaseUrlFor (adminUrl: string, database: string): string {
   const url = new URL(adminUrl)
@@ -65,24 +65,11 @@ export function uniqueUsername (prefix = 'user'): string {
   return `${prefix}_${usernames}_${randomBytes(3).toString('hex')}`
 }
 
-export function useApp (options: { migrate?: boolean } = {}): TestApp {
-  const database = useDatabase()
-  const context = {} as TestApp
-
-  beforeAll(async () => {
-    context.databaseUrl = database.url()
-    context.app = await build({ config: testConfig, databaseUrl: context.databaseUrl, migrate: options.migrate ?? true })
-    await context.app.ready()
-    context.sql = postgres(context.databaseUrl, { max: 2, onnotice: () => {} })
-  })
-  afterAll(async () => {
-    await context.app?.close()
-    await context.sql?.end()
-  })
-
-  context.request = async (method, url, { headers = {}, json, payload } = {}) => {
+/** Sends requests to `app` with inject and checks every response against openapi.yaml. */
+export function requester (app: FastifyInstance): TestApp['request'] {
+  return async (method, url, { headers = {}, json, payload } = {}) => {
     const allHeaders = json === undefined ? headers : { 'content-type': 'application/json', ...headers }
-    const response = await context.app.inject({
+    const response = await app.inject({
       method: method as 'GET',
       url,
       headers: allHeaders,
@@ -98,6 +85,24 @@ export function useApp (options: { migrate?: boolean } = {}): TestApp {
     checkResponse(method, url, result)
     return result
   }
+}
+
+export function useApp (options: { migrate?: boolean } = {}): TestApp {
+  const database = useDatabase()
+  const context = {} as TestApp
+
+  beforeAll(async () => {
+    context.databaseUrl = database.url()
+    context.app = await build({ config: testConfig, databaseUrl: context.databaseUrl, migrate: options.migrate ?? true })
+    await context.app.ready()
+    context.sql = postgres(context.databaseUrl, { max: 2, onnotice: () => {} })
+  })
+  afterAll(async () => {
+    await context.app?.close()
+    await context.sql?.end()
+  })
+
+  context.request = async (method, url, options) => await requester(context.app)(method, url, options)
 
   context.issueKey = async (username = uniqueUsername()) => {
     const response = await context.request('POST', `/api/generate_key/${username}`)

@@ -3,7 +3,7 @@
 // a restart, and a clean exit on SIGTERM/SIGINT that leaves no PostgreSQL behind.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -138,24 +138,29 @@ async function waitUntilHealthy (server: Server, ms = startTimeout): Promise<voi
   throw new Error(`the server did not answer /healthz within ${ms} ms:\n${server.stdout()}\n${server.stderr()}`)
 }
 
+async function waitForOutput (server: Server, text: string): Promise<void> {
+  const seen = new Promise<void>((resolve) => {
+    const check = (): void => { if (server.stdout().includes(text)) resolve() }
+    server.child.stdout?.on('data', check)
+    check()
+  })
+  await within(seen, startTimeout, `waiting for ${JSON.stringify(text)} on stdout`)
+}
+
 async function stopServer (server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
   server.child.kill(signal)
   return await within(server.exit, exitTimeout, `exiting on ${signal}`)
 }
 
-async function postmasterPid (dataDir: string): Promise<number | undefined> {
-  const text = await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => undefined)
-  const pid = Number(text?.split('\n')[0])
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
+/** Pids of PostgreSQL servers running on `<dataDir>/pg`, found by their command line (Linux). */
+async function postgresRunningOn (dataDir: string): Promise<number[]> {
+  const pids: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const command = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
+    if (command.split('\0').includes(join(dataDir, 'pg'))) pids.push(Number(entry))
   }
+  return pids
 }
 
 async function issueKey (server: Server, username: string): Promise<string> {
@@ -164,18 +169,20 @@ async function issueKey (server: Server, username: string): Promise<string> {
   return response.body.api_key as string
 }
 
-// A server that does not stop on SIGTERM is killed, and so is its PostgreSQL, which would
-// otherwise outlive it as an orphan.
+// A server that does not stop on SIGTERM is killed; and whatever stopped it, its PostgreSQL must
+// not outlive it as an orphan (a test that fails half-way must not leave one behind).
 afterEach(async () => {
   for (const server of servers.splice(0)) {
-    if (!running(server)) continue
-    const pid = await postmasterPid(server.dataDir)
-    server.child.kill('SIGTERM')
-    const exited = await within(server.exit, exitTimeout, 'exiting').then(() => true, () => false)
-    if (!exited) {
-      server.child.kill('SIGKILL')
-      if (pid !== undefined && alive(pid)) process.kill(pid, 'SIGQUIT')
+    if (running(server)) {
+      server.child.kill('SIGTERM')
+      await within(server.exit, exitTimeout, 'exiting').catch(async () => {
+        server.child.kill('SIGKILL')
+        await server.exit
+      })
     }
+    for (const pid of await postgresRunningOn(server.dataDir)) process.kill(pid, 'SIGQUIT')
+    const deadline = Date.now() + exitTimeout
+    while ((await postgresRunningOn(server.dataDir)).length > 0 && Date.now() < deadline) await delay(50)
   }
   for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true })
 })
@@ -226,14 +233,24 @@ describe('stopping on a signal', () => {
     const dataDir = await tempDir()
     const server = await startServer({ dataDir })
     await waitUntilHealthy(server)
-    const pid = await postmasterPid(dataDir)
-    expect(pid).toBeDefined()
-    expect(alive(pid!)).toBe(true)
+    expect(await postgresRunningOn(dataDir)).toHaveLength(1)
 
     expect(await stopServer(server, signal)).toEqual({ code: 0, signal: null })
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false)
-    expect(alive(pid!)).toBe(false)
+    expect(await postgresRunningOn(dataDir)).toEqual([])
     expect(server.stderr()).not.toContain('shutdown failed')
+  }, 60_000)
+
+  // A signal while the embedded database starts must not be lost: start-up goes no further and
+  // what was started is stopped.
+  it('exits with code 0 on SIGTERM while the database is still starting', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitForOutput(server, 'starting embedded PostgreSQL')
+
+    server.child.kill('SIGTERM')
+    expect(await within(server.exit, 10_000, 'exiting on SIGTERM during start-up')).toEqual({ code: 0, signal: null })
+    expect(await postgresRunningOn(dataDir)).toEqual([])
   }, 60_000)
 })
 

@@ -14,6 +14,8 @@ export interface EmbeddedDatabase {
 export interface EmbeddedOptions {
   /** The cluster lives in `<dataDir>/pg`; created on first start, reused afterwards. */
   dataDir: string
+  /** Default: a free port, chosen anew at every start. */
+  port?: number
   onLog?: (message: string) => void
 }
 
@@ -98,7 +100,7 @@ export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<
   if (!initialised) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 })
 
   if (initialised) await stopLeftoverServer(clusterDir)
-  const port = await freePort()
+  const port = options.port ?? await freePort()
   const log = options.onLog ?? (() => {})
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,

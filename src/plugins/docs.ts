@@ -31,6 +31,13 @@ code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px }
 </html>
 `
 
+// Everything from this server. Not `staticCSP: true`: its upgrade-insecure-requests makes browsers
+// fetch the assets over https from any address but localhost, leaving /docs blank over plain http.
+const docsCsp = [
+  "default-src 'self'", "base-uri 'self'", "font-src 'self' data:", "frame-ancestors 'self'", "form-action 'self'",
+  "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'", "style-src 'self'"
+].join('; ')
+
 async function docs (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     mode: 'static',
@@ -38,8 +45,9 @@ async function docs (app: FastifyInstance): Promise<void> {
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { displayOperationId: true, tryItOutEnabled: true, defaultModelsExpandDepth: 1 },
-    staticCSP: true
+    // BaseLayout: no top bar, whose "Explore" box would load any other spec into this page.
+    uiConfig: { displayOperationId: true, tryItOutEnabled: true, defaultModelsExpandDepth: 1, layout: 'BaseLayout' },
+    staticCSP: docsCsp
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>

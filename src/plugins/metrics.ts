@@ -1,12 +1,13 @@
 // GET /metrics in the Prometheus text format: requests and their latency by route and status,
 // the database connections Phoenix holds (as PostgreSQL sees them), and Node's process metrics.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { applicationName } from '../db/client.js'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface MetricsOptions {
   poolMax: number
+  logLevel: LogLevel
 }
 
 // Unmatched URLs share one label: a label per random path would grow the series without bound.
@@ -41,7 +42,7 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     duration.observe(labels, reply.elapsedTime / 1000)
   })
 
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true }, logLevel: options.logLevel }, async (_request, reply) => {
     connections.reset()
     try {
       const rows = await app.sql<Array<{ state: string, count: number }>>`

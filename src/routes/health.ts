@@ -1,13 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, LogLevel } from 'fastify'
 import { getHealth, getReadiness } from '../../generated/schemas.js'
 
-export default async function health (scope: FastifyInstance, options: { retryAfterSeconds: number }): Promise<void> {
+export default async function health (scope: FastifyInstance, options: { retryAfterSeconds: number, logLevel: LogLevel }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
-  app.get('/healthz', { schema: getHealth, logLevel: 'warn' }, async () => ({ status: 'ok' }) as const)
+  app.get('/healthz', { schema: getHealth, logLevel: options.logLevel }, async () => ({ status: 'ok' }) as const)
 
-  app.get('/readyz', { schema: getReadiness, logLevel: 'warn' }, async (request, reply) => {
+  app.get('/readyz', { schema: getReadiness, logLevel: options.logLevel }, async (request, reply) => {
     try {
       await app.sql`SELECT 1`
       return { status: 'ok' } as const
