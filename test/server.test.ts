@@ -12,7 +12,7 @@ import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
 import { projectRoot } from '../src/paths.js'
 import { useDatabase, type Response } from './helper.js'
-import { checkResponse } from './spec.js'
+import { checkResponse, SpecViolation } from './spec.js'
 
 const startTimeout = 30_000
 const exitTimeout = 15_000
@@ -240,6 +240,53 @@ describe('stopping on a signal', () => {
     expect(await postgresRunningOn(dataDir)).toEqual([])
     expect(server.stderr()).not.toContain('shutdown failed')
   }, 60_000)
+
+  it('finishes in-flight creates on SIGTERM during a burst: every acknowledged record is stored, exit code 0', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitUntilHealthy(server)
+    const key = await issueKey(server, 'burst')
+    const acknowledged: Array<{ id: number, value1: string }> = []
+    const refused: number[] = []
+    let sent = 0
+
+    // Workers create records until the server stops answering; SIGTERM lands mid-burst.
+    async function worker (worker: number): Promise<void> {
+      for (let i = 0; ; i += 1) {
+        const value1 = `burst ${worker}-${i}`
+        sent += 1
+        let response: Response
+        try {
+          response = await request(server, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1 } })
+        } catch (error) {
+          if (error instanceof SpecViolation) throw error
+          return // the connection was refused or closed: not acknowledged
+        }
+        if (response.status === 201) {
+          acknowledged.push({ id: response.body.record_info.id, value1 })
+        } else {
+          expect(response.status).toBe(503)
+          expect(response.headers['retry-after']).toBeDefined()
+          refused.push(response.status)
+          return
+        }
+      }
+    }
+    const workers = Array.from({ length: 8 }, async (_, n) => await worker(n))
+    while (acknowledged.length < 100) await delay(5)
+    server.child.kill('SIGTERM')
+    expect(await within(server.exit, exitTimeout, 'exiting on SIGTERM')).toEqual({ code: 0, signal: null })
+    await within(Promise.all(workers), exitTimeout, 'the burst ending')
+    expect(await postgresRunningOn(dataDir)).toEqual([])
+
+    const restarted = await startServer({ dataDir })
+    await waitUntilHealthy(restarted)
+    const stored = (await request(restarted, 'GET', '/api/list')).body as Array<{ id: number, value1: string }>
+    const storedById = new Map(stored.map((record) => [record.id, record.value1]))
+    for (const record of acknowledged) expect(storedById.get(record.id)).toBe(record.value1)
+    expect(acknowledged.length).toBeGreaterThanOrEqual(100)
+    expect(stored.length).toBeLessThanOrEqual(sent)
+  }, 90_000)
 
   // A signal while the embedded database starts must not be lost: start-up goes no further and
   // what was started is stopped.

@@ -118,13 +118,15 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
     for (const method of ([] as string[]).concat(route.method)) routes.push({ method, pattern: routePattern(route.url) })
   })
 
+  // Draining: requests that arrive now get a 503, and every response closes its connection, so
+  // that keep-alive sockets do not hold the server open until their timeout.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onRequest', async (_request, reply) => {
-    if (closing) {
-      reply.header('connection', 'close')
-      throw new ApiError(503, messages.shuttingDown)
-    }
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ApiError(503, messages.shuttingDown)
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
