@@ -59,14 +59,20 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
   // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
-  await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })
-  // Probes and scrapes come every few seconds: their lines only at warn and above.
-  const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')
-  await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
-  await app.register(docs)
-  await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
-  await app.register(keys)
-  await app.register(records)
+  try {
+    await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
+    await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })
+    // Probes and scrapes come every few seconds: their lines only at warn and above.
+    const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')
+    await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
+    await app.register(docs)
+    await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
+    await app.register(keys)
+    await app.register(records)
+  } catch (error) {
+    // A half-built app may hold an open pool, which would keep the process alive.
+    await app.close().catch(() => {})
+    throw error
+  }
   return app
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
+import { migrate } from '../src/db/migrate.js'
 import { projectRoot } from '../src/paths.js'
 import { useDatabase, type Response } from './helper.js'
 import { checkResponse, SpecViolation } from './spec.js'
@@ -339,5 +340,19 @@ describe('starting with DATABASE_URL', () => {
     expect(existsSync(join(dataDir, 'pg'))).toBe(false)
     expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
     expect(await stopServer(server)).toEqual({ code: 0, signal: null })
+  }, 60_000)
+
+  it('refuses to start, at once and with exit code 1, when an applied migration has changed', async () => {
+    const sql = postgres(database.url(), { max: 1, onnotice: () => {} })
+    try {
+      await migrate(sql)
+      await sql`UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1`
+    } finally {
+      await sql.end()
+    }
+    const server = await startServer({ dataDir: await tempDir(), env: { DATABASE_URL: database.url() } })
+    // Within seconds: a half-built app must not keep its pool (and so the process) alive.
+    expect(await within(server.exit, 10_000, 'exiting')).toEqual({ code: 1, signal: null })
+    expect(server.stderr()).toContain('migration 001_initial_schema changed after it was applied')
   }, 60_000)
 })
