@@ -8,17 +8,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { parse } from 'yaml'
 import { loadConfig } from '../src/config.js'
+import { freePort } from '../src/db/embedded.js'
 import { projectRoot } from '../src/paths.js'
 import { execute, ImageBuilder, killAll, parseEnv, readDockerfile, type Built, type Finished } from './dockerfile.js'
-import { useDatabase, type Response } from './helper.js'
-import { checkResponse } from './spec.js'
+import { fetchChecked, useDatabase, within, type Response } from './helper.js'
 
 // The production-only `npm ci` reads the tarballs from npm's cache, which CI's own `npm ci` has
 // just filled, or else from the registry. The build stage's tsc takes a few more seconds.
@@ -28,32 +27,6 @@ const startTimeout = 30_000
 const exitTimeout = 15_000
 
 const dockerfile = readDockerfile()
-
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('could not find a free port'))
-      })
-    })
-  })
-}
 
 interface Server {
   child: ChildProcess
@@ -110,17 +83,7 @@ describe('the image built from the Dockerfile', () => {
   }
 
   async function request (server: Server, method: string, path: string): Promise<Response> {
-    const response = await fetch(`${server.base}${path}`, { method, signal: AbortSignal.timeout(10_000) })
-    const text = await response.text()
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
-    const result: Response = { status: response.status, headers: Object.fromEntries(response.headers), body, text }
-    checkResponse(method, path, result)
-    return result
+    return await fetchChecked(server.base, method, path)
   }
 
   async function waitUntilHealthy (server: Server): Promise<void> {

@@ -65,6 +65,43 @@ export function uniqueUsername (prefix = 'user'): string {
   return `${prefix}_${usernames}_${randomBytes(3).toString('hex')}`
 }
 
+/** Rejects once `ms` have passed, so that a hang fails the test instead of stalling it. */
+export async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The parsed JSON of a body, or undefined when it is not JSON. */
+export function parseJson (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Sends a request over the network to `base` and checks the response against openapi.yaml. */
+export async function fetchChecked (base: string, method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers = options.json === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers }
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.json === undefined ? options.payload : JSON.stringify(options.json),
+    signal: AbortSignal.timeout(10_000)
+  })
+  const text = await response.text()
+  const result: Response = { status: response.status, headers: Object.fromEntries(response.headers), body: parseJson(text), text }
+  checkResponse(method, path, result)
+  return result
+}
+
 /** Sends requests to `app` with inject and checks every response against openapi.yaml. */
 export function requester (app: FastifyInstance): TestApp['request'] {
   return async (method, url, { headers = {}, json, payload } = {}) => {
@@ -75,13 +112,7 @@ export function requester (app: FastifyInstance): TestApp['request'] {
       headers: allHeaders,
       payload: json === undefined ? payload : JSON.stringify(json)
     })
-    let body: unknown
-    try {
-      body = JSON.parse(response.body)
-    } catch {
-      body = undefined
-    }
-    const result: Response = { status: response.statusCode, headers: response.headers as Response['headers'], body, text: response.body }
+    const result: Response = { status: response.statusCode, headers: response.headers as Response['headers'], body: parseJson(response.body), text: response.body }
     checkResponse(method, url, result)
     return result
   }

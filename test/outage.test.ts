@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
 import { startEmbeddedDatabase } from '../src/db/embedded.js'
-import { requester, testConfig, type RequestOptions, type Response } from './helper.js'
+import { requester, testConfig, within, type RequestOptions, type Response } from './helper.js'
 
 const unavailable = {
   status: 'failed',
@@ -34,19 +34,6 @@ async function timed<T> (work: () => Promise<T>): Promise<{ result: T, elapsed: 
   const started = Date.now()
   const result = await work()
   return { result, elapsed: Date.now() - started }
-}
-
-/** Rejects once `ms` have passed, so that a hang fails the test instead of stalling it. */
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 /** Repeats a request until it answers `expected` or time runs out; returns the last answer. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPhoenixClient, type PhoenixClient, type RecordInput } from '../sdk/index.js'
 import { build } from '../src/app.js'
-import { testConfig, uniqueUsername, useDatabase } from './helper.js'
+import { parseJson, testConfig, uniqueUsername, useDatabase } from './helper.js'
 import { checkResponse } from './spec.js'
 
 const database = useDatabase()
@@ -16,9 +16,7 @@ async function checkedFetch (request: Request): Promise<Response> {
   const response = await fetch(request)
   const url = new URL(request.url)
   const text = await response.clone().text()
-  let body: unknown
-  try { body = JSON.parse(text) } catch { body = undefined }
-  checkResponse(request.method, url.pathname, { status: response.status, headers: Object.fromEntries(response.headers), body })
+  checkResponse(request.method, url.pathname, { status: response.status, headers: Object.fromEntries(response.headers), body: parseJson(text) })
   return response
 }
 

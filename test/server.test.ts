@@ -4,16 +4,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../src/db/embedded.js'
 import { migrate } from '../src/db/migrate.js'
 import { projectRoot } from '../src/paths.js'
-import { useDatabase, type Response } from './helper.js'
-import { checkResponse, SpecViolation } from './spec.js'
+import { fetchChecked, useDatabase, within, type Response } from './helper.js'
+import { SpecViolation } from './spec.js'
 
 const startTimeout = 30_000
 const exitTimeout = 15_000
@@ -39,32 +39,6 @@ async function tempDir (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'phoenix-server-test-'))
   tempDirs.push(dir)
   return dir
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('could not find a free port'))
-      })
-    })
-  })
-}
-
-async function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 const configVariables = ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DB_POOL_MAX', 'RETRY_AFTER_SECONDS']
@@ -105,23 +79,7 @@ function running (server: Server): boolean {
 }
 
 async function request (server: Server, method: string, path: string, options: { headers?: Record<string, string>, json?: unknown } = {}): Promise<Response> {
-  const headers = options.json === undefined ? options.headers : { 'content-type': 'application/json', ...options.headers }
-  const response = await fetch(`${server.base}${path}`, {
-    method,
-    headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
-    signal: AbortSignal.timeout(10_000)
-  })
-  const text = await response.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  const result: Response = { status: response.status, headers: Object.fromEntries(response.headers), body, text }
-  checkResponse(method, path, result)
-  return result
+  return await fetchChecked(server.base, method, path, options)
 }
 
 /** Polls /healthz until it answers 200; fails at once if the process exits first. */

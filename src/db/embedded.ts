@@ -35,7 +35,8 @@ async function loadEmbeddedPostgres (): Promise<typeof EmbeddedPostgresType> {
   return EmbeddedPostgres
 }
 
-async function freePort (): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
