@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
+import { loggerOptions, RequestLogController, requestId } from './logging.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import errors from './plugins/errors.js'
@@ -12,7 +11,7 @@ import records from './routes/records.js'
 import { createValidatorCompiler } from './validation.js'
 
 export interface BuildOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'dbPoolMax' | 'retryAfterSeconds'>
+  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'dbPoolMax' | 'retryAfterSeconds' | 'keyCacheSeconds'>
   databaseUrl: string
   /** Apply pending migrations before the app is ready (default true). */
   migrate?: boolean
@@ -20,33 +19,10 @@ export interface BuildOptions {
   logStream?: { write: (line: string) => void }
 }
 
-// Request lines carry the headers for debugging, with credentials replaced before they are written.
-type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
-
-export function loggerOptions (level: string): LoggerOptions {
-  return {
-    level,
-    redact: { paths: ['req.headers["api-key"]', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-    serializers: {
-      req: (request: FastifyRequest) => ({
-        method: request.method,
-        url: request.url,
-        remoteAddress: request.ip,
-        headers: request.headers
-      })
-    }
-  }
-}
-
-// A caller's X-Request-ID is kept (and echoed) when it is a sane token; otherwise one is made.
-function requestId (request: IncomingMessage): string {
-  const given = request.headers['x-request-id']
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
-}
-
 export async function build ({ config, databaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { ...loggerOptions(config.logLevel), ...(logStream === undefined ? {} : { stream: logStream }) },
+    logger: loggerOptions(config.logLevel, logStream),
+    logController: new RequestLogController(),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestId,
@@ -68,7 +44,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(docs)
     await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
     await app.register(keys)
-    await app.register(records)
+    await app.register(records, { keyCacheSeconds: config.keyCacheSeconds })
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.
     await app.close().catch(() => {})

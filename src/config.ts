@@ -14,6 +14,8 @@ export interface Config {
   dbPoolMax: number
   /** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
   retryAfterSeconds: number
+  /** Seconds a verified API key is remembered (0: look every key up every time). */
+  keyCacheSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -68,6 +70,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     bodyLimit: integer(env, 'BODY_LIMIT', 16384, 1024, 1048576),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
-    retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1, 3600)
+    retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1, 3600),
+    keyCacheSeconds: integer(env, 'KEY_CACHE_SECONDS', 5, 0, 300)
   }
 }

@@ -36,7 +36,7 @@ export interface TestApp {
   createRecord: (fields: Record<string, unknown>, key?: string) => Promise<any>
 }
 
-export const testConfig: BuildOptions['config'] = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5 }
+export const testConfig: BuildOptions['config'] = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5, keyCacheSeconds: 5 }
 
 export function databaseUrlFor (adminUrl: string, database: string): string {
   const url = new URL(adminUrl)

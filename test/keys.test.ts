@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { testConfig, uniqueUsername, useApp } from './helper.js'
+import type { FastifyInstance } from 'fastify'
+import postgres from 'postgres'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { build } from '../src/app.js'
+import { requester, testConfig, uniqueUsername, useApp, useDatabase, type TestApp } from './helper.js'
 
 const t = useApp()
 
@@ -119,5 +122,47 @@ describe('keys at rest', () => {
     const dump = JSON.stringify(await t.sql`SELECT a.*, encode(key_digest, 'escape') AS text FROM authenticationkey a`)
     expect(dump).not.toContain(key)
     expect(dump).not.toContain(key.replace(/^phx_/, ''))
+  })
+})
+
+describe('verified keys remembered for KEY_CACHE_SECONDS', () => {
+  const database = useDatabase()
+  const apps: FastifyInstance[] = []
+  afterAll(async () => {
+    vi.useRealTimers()
+    for (const app of apps) await app.close()
+  })
+
+  async function appWithCache (keyCacheSeconds: number): Promise<TestApp['request']> {
+    const app = await build({ config: { ...testConfig, keyCacheSeconds }, databaseUrl: database.url() })
+    apps.push(app)
+    return requester(app)
+  }
+
+  async function revokedKeyStillWorks (request: TestApp['request']): Promise<boolean[]> {
+    const username = uniqueUsername('revoked')
+    const key = (await request('POST', `/api/generate_key/${username}`)).body.api_key as string
+    const create = async (): Promise<number> => (await request('POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'x' } })).status
+    expect(await create()).toBe(201)
+    const sql = postgres(database.url(), { max: 1, onnotice: () => {} })
+    try {
+      await sql`DELETE FROM authenticationkey WHERE username = ${username}`
+    } finally {
+      await sql.end()
+    }
+    const soon = await create()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 5_001)
+    const later = await create()
+    vi.useRealTimers()
+    return [soon === 201, later === 201]
+  }
+
+  it('a key deleted from the table works at most that long on an instance that just used it', async () => {
+    expect(await revokedKeyStillWorks(await appWithCache(5))).toEqual([true, false])
+  })
+
+  it('with 0, a deleted key stops working at once', async () => {
+    expect(await revokedKeyStillWorks(await appWithCache(0))).toEqual([false, false])
   })
 })

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http'
+import { setTimeout as delay } from 'node:timers/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useApp } from './helper.js'
 
@@ -149,4 +151,48 @@ describe('GET /api/list with invalid parameters', () => {
     expect(response.status).toBe(400)
     expect(response.body.errors[0].field).toBe('limit')
   })
+})
+
+describe('GET /api/list streaming to a client that goes away', () => {
+  // Reads the first bytes of the whole list over a real socket, then drops the connection.
+  async function abandonList (base: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const request = httpRequest(`${base}/api/list`, { agent: false }, (response) => {
+        response.once('data', () => {
+          request.destroy()
+          resolve()
+        })
+      })
+      request.on('error', (error) => { if (!request.destroyed) reject(error) })
+      request.end()
+    })
+  }
+
+  it('closes the cursor: the pool and the table are free again (more abandoned streams than connections)', async () => {
+    // Enough rows (about 10 MB of JSON) that the stream is still going when the client leaves.
+    await t.sql`
+      INSERT INTO record (value1, value2, lastmodifiedby)
+      SELECT repeat('x', 150), n, 'bulk' FROM generate_series(1, 50000) AS n
+    `
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 })
+    for (let i = 0; i < 8; i += 1) await abandonList(base) // the pool has 5 connections
+    let busy: number | undefined
+    for (let waited = 0; waited < 10_000; waited += 100) {
+      const [row] = await t.sql`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE '%FROM record%' AND state <> 'idle'
+      `
+      busy = row!.n
+      if (busy === 0) break
+      await delay(100)
+    }
+    expect(busy).toBe(0)
+    // No lock left behind either: a statement that needs the whole table gets it at once.
+    await t.sql.begin(async (tx) => {
+      await tx`SET LOCAL lock_timeout = '2s'`
+      await tx`LOCK TABLE record IN ACCESS EXCLUSIVE MODE`
+    })
+    const response = await t.request('GET', '/api/list?limit=1')
+    expect(response.status).toBe(200)
+  }, 60_000)
 })

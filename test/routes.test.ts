@@ -119,7 +119,7 @@ describe('logs', () => {
   })
   afterAll(async () => { await app.close() })
 
-  it('show request headers but never an api-key', async () => {
+  it('show request headers at debug, but never an api-key', async () => {
     const issued = await app.inject({ method: 'POST', url: '/api/generate_key/logged_user' })
     const key = issued.json().api_key as string
     await app.inject({ method: 'POST', url: '/api/create', headers: { 'api-key': key }, payload: { value1: 'x' } })

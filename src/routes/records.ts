@@ -22,7 +22,7 @@ function nextPageQuery (values: { [name: string]: string | number | boolean | un
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
 
-export default async function records (scope: FastifyInstance): Promise<void> {
+export default async function records (scope: FastifyInstance, options: { keyCacheSeconds: number }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   const { sql } = app
   const columns = sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
@@ -53,14 +53,20 @@ export default async function records (scope: FastifyInstance): Promise<void> {
     const first = await batches.next()
     const serialize = reply.compileSerializationSchema(RecordSchema as object as { [key: string]: unknown }) as (record: Record) => string
     async function * json (): AsyncGenerator<string> {
-      yield '['
-      if (first.done !== true) {
-        yield first.value.map(serialize).join(',')
-        for (let batch = await batches.next(); batch.done !== true; batch = await batches.next()) {
-          yield `,${batch.value.map(serialize).join(',')}`
+      try {
+        yield '['
+        if (first.done !== true) {
+          yield first.value.map(serialize).join(',')
+          for (let batch = await batches.next(); batch.done !== true; batch = await batches.next()) {
+            yield `,${batch.value.map(serialize).join(',')}`
+          }
         }
+        yield ']'
+      } finally {
+        // A client that goes away mid-stream ends the generator here: close the cursor, or it
+        // would keep its pool connection (and a lock on the table) for good.
+        await batches.return?.()
       }
-      yield ']'
     }
     // The stream carries the same JSON that the response schema describes.
     return await reply.type('application/json; charset=utf-8').send(Readable.from(json()) as unknown as Record[])
@@ -74,7 +80,7 @@ export default async function records (scope: FastifyInstance): Promise<void> {
   app.get('/api/read', idMissing)
 
   await app.register(async (scope) => {
-    requireApiKey(scope)
+    requireApiKey(scope, options)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/api/create', { schema: createRecord }, async (request, reply) => {
