@@ -154,8 +154,9 @@ describe('GET /api/list with invalid parameters', () => {
 })
 
 describe('GET /api/list streaming to a client that goes away', () => {
-  // Reads the first bytes of the whole list over a real socket, then drops the connection.
-  async function abandonList (base: string): Promise<void> {
+  // Asks for the whole list over a real socket and drops the connection: after the first bytes,
+  // or before any answer (the server then finds the client gone before it sends anything).
+  async function abandonList (base: string, when: 'after the first bytes' | 'at once'): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       const request = httpRequest(`${base}/api/list`, { agent: false }, (response) => {
         response.once('data', () => {
@@ -164,7 +165,12 @@ describe('GET /api/list streaming to a client that goes away', () => {
         })
       })
       request.on('error', (error) => { if (!request.destroyed) reject(error) })
-      request.end()
+      request.end(() => {
+        if (when === 'at once') {
+          request.destroy()
+          resolve()
+        }
+      })
     })
   }
 
@@ -175,7 +181,9 @@ describe('GET /api/list streaming to a client that goes away', () => {
       SELECT repeat('x', 150), n, 'bulk' FROM generate_series(1, 50000) AS n
     `
     const base = await t.app.listen({ host: '127.0.0.1', port: 0 })
-    for (let i = 0; i < 8; i += 1) await abandonList(base) // the pool has 5 connections
+    // The pool has 5 connections.
+    for (let i = 0; i < 8; i += 1) await abandonList(base, i % 2 === 0 ? 'after the first bytes' : 'at once')
+    expect((await fetch(`${base}/healthz`)).status).toBe(200) // still alive
     let busy: number | undefined
     for (let waited = 0; waited < 10_000; waited += 100) {
       const [row] = await t.sql`

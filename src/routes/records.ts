@@ -10,7 +10,7 @@ import { ignoreRequestBody } from '../validation.js'
 
 type Record = components['schemas']['Record']
 
-const listBatchSize = 1000
+const listBatchSize = 250
 
 // The next page's query, in the spec's parameter order so that equal pages have equal URLs.
 function nextPageQuery (values: { [name: string]: string | number | boolean | undefined }): Array<[string, string]> {
@@ -52,7 +52,9 @@ export default async function records (scope: FastifyInstance, options: { keyCac
     const batches = sql<Record[]>`SELECT ${columns} FROM record ${where} ORDER BY id`.cursor(listBatchSize)[Symbol.asyncIterator]()
     const first = await batches.next()
     const serialize = reply.compileSerializationSchema(RecordSchema as object as { [key: string]: unknown }) as (record: Record) => string
+    let started = false
     async function * json (): AsyncGenerator<string> {
+      started = true
       try {
         yield '['
         if (first.done !== true) {
@@ -63,13 +65,18 @@ export default async function records (scope: FastifyInstance, options: { keyCac
         }
         yield ']'
       } finally {
-        // A client that goes away mid-stream ends the generator here: close the cursor, or it
-        // would keep its pool connection (and a lock on the table) for good.
+        // A client that goes away mid-stream ends the generator here.
         await batches.return?.()
       }
     }
-    // The stream carries the same JSON that the response schema describes.
-    return await reply.type('application/json; charset=utf-8').send(Readable.from(json()) as unknown as Record[])
+    const body = Readable.from(json(), { highWaterMark: 1 })
+    // A client gone before the first byte: the generator never runs, so close the cursor here.
+    // Left open, it would hold its pool connection (and a lock on the table) for good.
+    body.once('close', () => {
+      if (!started) (async () => { await batches.return?.() })().catch((error: unknown) => { request.log.warn({ err: error }, 'closing the list cursor failed') })
+    })
+    // highWaterMark 1: one batch ahead of the socket at most, so memory stays flat.
+    return await reply.type('application/json; charset=utf-8').send(body as unknown as Record[])
   })
 
   app.get('/api/read/:record_id', { schema: readRecord }, async (request) => {
