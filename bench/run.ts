@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { freePort } from '../src/db/embedded.js'
 import { openBenchServer, resetRecords, seedKey, stuckSessions, type BenchDatabase } from './db.js'
 import { createOps, opNames, runLoad, type Op, type OpName } from './load.js'
 import { summarizeProfile } from './profile.js'
@@ -19,7 +20,7 @@ import {
   checkTargets, formatTable, formatTargets, largeListReport, opReport,
   type LargeListReport, type LargeListRun, type Measurement, type OpReport, type ServerName
 } from './report.js'
-import { cpuTime, freePort, peakRss, resetPeakRss, rss, startServer, type ServerProcess } from './servers.js'
+import { cpuTime, peakRss, resetPeakRss, rss, startServer, type ServerProcess } from './servers.js'
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const resultsDir = join(projectRoot, 'bench', 'results')

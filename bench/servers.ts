@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface ServerProcess {
@@ -24,20 +23,6 @@ export interface StartOptions {
   port: number
   logFile: string
   cwd: string
-}
-
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port)
-        else reject(new Error('could not find a free port'))
-      })
-    })
-  })
 }
 
 async function waitUntilReady (url: string, child: ChildProcess, exited: () => string | undefined, logFile: string): Promise<void> {
