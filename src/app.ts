@@ -29,7 +29,11 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     // Requests that arrive while the server drains get the contract's 503 (see plugins/errors.ts).
     return503OnClosing: false
   })
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // Hooks on every request take a callback rather than being async: no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   // Request bodies and path parameters are validated strictly (see validation.ts).
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.

@@ -122,11 +122,12 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
   // that keep-alive sockets do not hold the server open until their timeout.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onRequest', async () => {
-    if (closing) throw new ApiError(503, messages.shuttingDown)
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(closing ? new ApiError(503, messages.shuttingDown) : undefined)
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

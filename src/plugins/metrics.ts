@@ -36,10 +36,11 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
   })
   const up = new Gauge({ name: 'db_up', help: '1 when PostgreSQL answered the last scrape, 0 otherwise', registers: [registry] })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: request.method, route: routeOf(request), status_code: String(reply.statusCode) }
     requests.inc(labels)
     duration.observe(labels, reply.elapsedTime / 1000)
+    done()
   })
 
   app.get('/metrics', { schema: { hide: true }, logLevel: options.logLevel }, async (_request, reply) => {
