@@ -34,6 +34,8 @@ export interface TestApp {
   issueKey: (username?: string) => Promise<{ username: string, key: string }>
   /** Creates a record with a fresh key unless one is given; returns its record_info. */
   createRecord: (fields: Record<string, unknown>, key?: string) => Promise<any>
+  /** Every log line the app wrote (captured only when `useApp` was asked to). */
+  logs: string[]
 }
 
 export const testConfig: BuildOptions['config'] = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5, keyCacheSeconds: 5 }
@@ -118,13 +120,26 @@ export function requester (app: FastifyInstance): TestApp['request'] {
   }
 }
 
-export function useApp (options: { migrate?: boolean } = {}): TestApp {
+export interface UseAppOptions {
+  migrate?: boolean
+  /** Settings that differ from testConfig. */
+  config?: Partial<BuildOptions['config']>
+  /** Keep the app's log lines in `logs` instead of discarding them. */
+  captureLogs?: boolean
+}
+
+export function useApp (options: UseAppOptions = {}): TestApp {
   const database = useDatabase()
-  const context = {} as TestApp
+  const context = { logs: [] as string[] } as TestApp
 
   beforeAll(async () => {
     context.databaseUrl = database.url()
-    context.app = await build({ config: testConfig, databaseUrl: context.databaseUrl, migrate: options.migrate ?? true })
+    context.app = await build({
+      config: { ...testConfig, ...options.config },
+      databaseUrl: context.databaseUrl,
+      migrate: options.migrate ?? true,
+      ...(options.captureLogs === true ? { logStream: { write: (line: string) => { context.logs.push(line) } } } : {})
+    })
     await context.app.ready()
     context.sql = postgres(context.databaseUrl, { max: 2, onnotice: () => {} })
   })

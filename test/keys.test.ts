@@ -1,8 +1,5 @@
-import type { FastifyInstance } from 'fastify'
-import postgres from 'postgres'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { build } from '../src/app.js'
-import { requester, testConfig, uniqueUsername, useApp, useDatabase, type TestApp } from './helper.js'
+import { testConfig, uniqueUsername, useApp, type TestApp } from './helper.js'
 
 const t = useApp()
 
@@ -126,30 +123,16 @@ describe('keys at rest', () => {
 })
 
 describe('verified keys remembered for KEY_CACHE_SECONDS', () => {
-  const database = useDatabase()
-  const apps: FastifyInstance[] = []
-  afterAll(async () => {
-    vi.useRealTimers()
-    for (const app of apps) await app.close()
-  })
+  const cached = useApp({ config: { keyCacheSeconds: 5 } })
+  const uncached = useApp({ config: { keyCacheSeconds: 0 } })
+  afterAll(() => { vi.useRealTimers() })
 
-  async function appWithCache (keyCacheSeconds: number): Promise<TestApp['request']> {
-    const app = await build({ config: { ...testConfig, keyCacheSeconds }, databaseUrl: database.url() })
-    apps.push(app)
-    return requester(app)
-  }
-
-  async function revokedKeyStillWorks (request: TestApp['request']): Promise<boolean[]> {
-    const username = uniqueUsername('revoked')
-    const key = (await request('POST', `/api/generate_key/${username}`)).body.api_key as string
-    const create = async (): Promise<number> => (await request('POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'x' } })).status
+  async function revokedKeyStillWorks (target: TestApp): Promise<boolean[]> {
+    const { username, key } = await target.issueKey(uniqueUsername('revoked'))
+    const create = async (): Promise<number> =>
+      (await target.request('POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'x' } })).status
     expect(await create()).toBe(201)
-    const sql = postgres(database.url(), { max: 1, onnotice: () => {} })
-    try {
-      await sql`DELETE FROM authenticationkey WHERE username = ${username}`
-    } finally {
-      await sql.end()
-    }
+    await target.sql`DELETE FROM authenticationkey WHERE username = ${username}`
     const soon = await create()
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(Date.now() + 5_001)
@@ -159,10 +142,10 @@ describe('verified keys remembered for KEY_CACHE_SECONDS', () => {
   }
 
   it('a key deleted from the table works at most that long on an instance that just used it', async () => {
-    expect(await revokedKeyStillWorks(await appWithCache(5))).toEqual([true, false])
+    expect(await revokedKeyStillWorks(cached)).toEqual([true, false])
   })
 
   it('with 0, a deleted key stops working at once', async () => {
-    expect(await revokedKeyStillWorks(await appWithCache(0))).toEqual([false, false])
+    expect(await revokedKeyStillWorks(uncached)).toEqual([false, false])
   })
 })

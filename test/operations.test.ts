@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../src/app.js'
-import { testConfig, useApp, useDatabase } from './helper.js'
+import { describe, expect, it } from 'vitest'
+import { testConfig, useApp } from './helper.js'
 
 const t = useApp()
 
@@ -61,20 +59,11 @@ describe('GET /metrics', () => {
 })
 
 describe('log lines', () => {
-  const database = useDatabase()
-  const lines: string[] = []
-  let app: Awaited<ReturnType<typeof build>>
-
-  beforeAll(async () => {
-    const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
-    app = await build({ config: testConfig.logLevel === 'silent' ? { ...testConfig, logLevel: 'info' } : testConfig, databaseUrl: database.url(), logStream: stream })
-    await app.ready()
-  })
-  afterAll(async () => { await app.close() })
+  const logged = useApp({ config: { logLevel: 'info' }, captureLogs: true })
 
   it('are JSON, one per request at info, carrying its request id, method, URL, status and time', async () => {
-    await app.inject({ url: '/api/read/2000000000', headers: { 'x-request-id': 'follow-me-1' } })
-    const entries = lines.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    await logged.app.inject({ url: '/api/read/2000000000', headers: { 'x-request-id': 'follow-me-1' } })
+    const entries = logged.logs.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
     const mine = entries.filter((entry) => entry.reqId === 'follow-me-1')
     expect(mine).toHaveLength(1)
     expect(mine[0]).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: '/api/read/2000000000', statusCode: 404 })

@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { build } from '../src/app.js'
-import { testConfig, useApp, useDatabase } from './helper.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useApp } from './helper.js'
 
 const t = useApp()
 
@@ -88,19 +86,15 @@ describe('around the API', () => {
 })
 
 describe('internal failures', () => {
-  const database = useDatabase()
-  let app: Awaited<ReturnType<typeof build>>
+  const broken = useApp()
 
   beforeAll(async () => {
-    app = await build({ config: testConfig, databaseUrl: database.url() })
-    await app.ready()
     // Break the schema under the app so that its statements fail unexpectedly.
-    await app.sql`DROP TABLE record`
+    await broken.sql`DROP TABLE record`
   })
-  afterAll(async () => { await app.close() })
 
   it('answer 500 with a generic message: no SQL, stack or driver message', async () => {
-    const response = await app.inject('/api/list')
+    const response = await broken.app.inject('/api/list')
     expect(response.statusCode).toBe(500)
     expect(response.json()).toEqual({ status: 'failed', message: 'Something went wrong on our side! Please try again later.' })
     expect(response.body).not.toMatch(/record|relation|SELECT|at .*\.js/i)
@@ -108,23 +102,14 @@ describe('internal failures', () => {
 })
 
 describe('logs', () => {
-  const database = useDatabase()
-  const lines: string[] = []
-  let app: Awaited<ReturnType<typeof build>>
-
-  beforeAll(async () => {
-    const stream = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
-    app = await build({ config: { ...testConfig, logLevel: 'trace' }, databaseUrl: database.url(), logStream: stream })
-    await app.ready()
-  })
-  afterAll(async () => { await app.close() })
+  const logged = useApp({ config: { logLevel: 'trace' }, captureLogs: true })
 
   it('show request headers at debug, but never an api-key', async () => {
-    const issued = await app.inject({ method: 'POST', url: '/api/generate_key/logged_user' })
+    const issued = await logged.app.inject({ method: 'POST', url: '/api/generate_key/logged_user' })
     const key = issued.json().api_key as string
-    await app.inject({ method: 'POST', url: '/api/create', headers: { 'api-key': key }, payload: { value1: 'x' } })
-    await app.inject({ method: 'POST', url: '/api/create', headers: { 'api-key': `${key}-wrong` }, payload: { value1: 'x' } })
-    const log = lines.join('')
+    await logged.app.inject({ method: 'POST', url: '/api/create', headers: { 'api-key': key }, payload: { value1: 'x' } })
+    await logged.app.inject({ method: 'POST', url: '/api/create', headers: { 'api-key': `${key}-wrong` }, payload: { value1: 'x' } })
+    const log = logged.logs.join('')
     expect(log).toContain('/api/create')
     expect(log).toContain('"api-key":"[redacted]"')
     expect(log).toContain('"user-agent"')
