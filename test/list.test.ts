@@ -6,7 +6,7 @@ import { useApp } from './helper.js'
 const t = useApp()
 let key: string
 let username: string
-const seeded = 2500 // more than one cursor batch (1000)
+const seeded = 2500 // several cursor batches (250 rows each)
 
 beforeAll(async () => {
   ({ key, username } = await t.issueKey())

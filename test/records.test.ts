@@ -116,6 +116,22 @@ describe('GET /api/read/{record_id}', () => {
     expect(response.body).toEqual({ status: 'success', message: 'Record found!', record_info: record })
   })
 
+  it('shows stored dates as UTC with milliseconds, whatever their precision or era', async () => {
+    const record = await t.createRecord({ value1: 'dates' }, key)
+    const dates = [
+      '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.100Z', '2026-01-01T00:00:00.120Z',
+      '2026-12-31T23:59:59.999Z', '0999-06-15T12:30:45.007Z', '1970-01-01T00:00:00.000Z'
+    ]
+    for (const date of dates) {
+      await t.sql`UPDATE record SET creationdate = ${date}::timestamptz WHERE id = ${record.id}`
+      const response = await t.request('GET', `/api/read/${record.id}`)
+      expect(response.body.record_info.creationdate).toBe(date)
+    }
+    // Stored with more precision (the column rounds to milliseconds) or in another session time zone.
+    await t.sql`UPDATE record SET creationdate = '2026-03-01 10:00:00.123456+05:30' WHERE id = ${record.id}`
+    expect((await t.request('GET', `/api/read/${record.id}`)).body.record_info.creationdate).toBe('2026-03-01T04:30:00.123Z')
+  })
+
   it('accepts a trailing slash', async () => {
     const record = await t.createRecord({ value1: 'slash' }, key)
     expect((await t.request('GET', `/api/read/${record.id}/`)).status).toBe(200)

@@ -9,12 +9,31 @@ export interface DatabaseOptions {
 /** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
 export const applicationName = `phoenix/${hostname()}/${process.pid}`.slice(0, 63)
 
-// timestamptz (oid 1184) as RFC 3339 UTC text, the form the API shows, instead of a Date.
+/**
+ * PostgreSQL's text form of a timestamptz ('2026-01-01 00:00:00.12+00') as RFC 3339 UTC text
+ * with milliseconds, exactly as `Date#toISOString` writes it: the form the API shows. Sessions
+ * run in UTC with at most millisecond precision (`timestamptz(3)`), so the common case is a few
+ * slices; anything else (another offset, more digits, a year past 9999 or BC) goes through a Date.
+ * This runs twice per record, 200,000 times for a list of 100,000: a regex and a Date each time
+ * were 40% of what such a list allocated.
+ */
+export function timestamptzToIso (value: string): string {
+  const length = value.length
+  if (value.charCodeAt(4) === 0x2d && value.charCodeAt(10) === 0x20 && value.endsWith('+00')) {
+    if (length === 22) return `${value.slice(0, 10)}T${value.slice(11, 19)}.000Z`
+    if (length >= 24 && length <= 26 && value.charCodeAt(19) === 0x2e) {
+      return `${value.slice(0, 10)}T${value.slice(11, 19)}.${value.slice(20, length - 3).padEnd(3, '0')}Z`
+    }
+  }
+  return new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()
+}
+
+// timestamptz (oid 1184) as text instead of a Date.
 const timestamptz = {
   to: 1184,
   from: [1184],
   serialize: (value: string | Date) => (value instanceof Date ? value : new Date(value)).toISOString(),
-  parse: (value: string) => new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()
+  parse: timestamptzToIso
 }
 
 export function createSql ({ url, poolMax }: DatabaseOptions): Sql<{ timestamptz: string }> {
