@@ -102,7 +102,7 @@ function either (items: string[]): string {
 
 function problemOf (error: ErrorObject): string {
   const schema = error.parentSchema as Schema | undefined
-  if (['type', 'minimum', 'maximum'].includes(error.keyword) && schema?.type === 'integer' &&
+  if (['type', 'format', 'minimum', 'maximum'].includes(error.keyword) && schema?.type === 'integer' &&
       schema.minimum !== undefined && schema.maximum !== undefined) {
     return `must be a whole number from ${schema.minimum} to ${schema.maximum}`
   }

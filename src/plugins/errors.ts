@@ -34,11 +34,12 @@ function isUnavailable (code: string): boolean {
   return unavailableCodes.has(code) || /^(08|53)[0-9A-Z]{3}$/.test(code)
 }
 
-const paramFailures: Record<string, { missing: string, invalid: string, problem: string }> = {
+// A record_id's problem is derived from its schema (see fieldErrors); a username's pattern reads
+// better in words.
+const paramFailures: Record<string, { missing: string, invalid: string, problem?: string }> = {
   record_id: {
     missing: messages.idMissing,
-    invalid: messages.idInvalid,
-    problem: 'must be a whole number from 1 to 2147483647'
+    invalid: messages.idInvalid
   },
   username: {
     missing: messages.usernameMissing,
@@ -65,7 +66,7 @@ function validationFailure (error: FastifyError, request: FastifyRequest): Mappe
     const known = name === undefined ? undefined : paramFailures[name]
     if (name === undefined || known === undefined) return failure(400, messages.badRequest)
     if (params[name] === '') return failure(400, known.missing)
-    return failure(400, known.invalid, [{ field: name, problem: known.problem }])
+    return failure(400, known.invalid, known.problem === undefined ? fieldErrors(problems) : [{ field: name, problem: known.problem }])
   }
   if (error.validationContext === 'querystring') return failure(400, messages.queryInvalid, fieldErrors(problems))
   const emptyObject = problems.some((problem) => problem.keyword === 'minProperties' && problem.instancePath === '')
