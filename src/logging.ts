@@ -10,9 +10,11 @@ type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined
 export function loggerOptions (level: string, stream?: { write: (line: string) => void }): LoggerOptions {
   return {
     level,
-    // Written asynchronously: a request never waits on stdout. pino flushes on a normal exit;
-    // what a SIGKILL or a crash interrupts may lose its last lines.
-    stream: stream ?? pino.destination({ dest: 1, sync: false }),
+    // Written asynchronously, in batches of 4 KB (about 25 request lines) or every 500 ms,
+    // whichever comes first: a request never waits on stdout, and the server makes one write
+    // where it made one per line (a twelfth of the CPU per GET /api/read, bench/README.md).
+    // pino flushes on exit, a crash included; a SIGKILL loses the last unwritten lines.
+    stream: stream ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 500 }),
     redact: { paths: ['req.headers["api-key"]', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     serializers: {
       req: (request: FastifyRequest) => ({ method: request.method, url: request.url, remoteAddress: request.ip, headers: request.headers })
