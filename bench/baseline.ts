@@ -3,7 +3,8 @@
 // framework, no schema validation or serialization, no hooks and no logging. It accepts only
 // what the benchmark sends; path parameters are checked just enough to keep bad text out of SQL.
 //
-// Run: DATABASE_URL=postgres://… PORT=3001 node --import tsx bench/baseline.ts
+// Run: DATABASE_URL=postgres://… PORT=3001 node --import tsx bench/baseline.ts (the harness runs it
+// compiled, as dist/baseline/bench/baseline.js, like Phoenix from its build).
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createSql } from '../src/db/client.js'
