@@ -1,5 +1,7 @@
-# Phoenix API image: build with TypeScript, run the compiled JavaScript on Node 20 with
-# production dependencies only, as the unprivileged `node` user.
+# Phoenix API image: build with TypeScript, run the compiled JavaScript on Node 24 (an LTS line
+# maintained until April 2028; Node 20, which the project still supports for development, reached
+# its end of life in April 2026) with production dependencies only, as the unprivileged `node` user.
+# The test suite passes on Node 20 and on Node 24.21.
 #
 #   docker build -t phoenix .
 #   docker run --rm -p 3000:3000 -e DATABASE_URL=postgres://user:password@db-host:5432/phoenix phoenix
@@ -8,10 +10,10 @@
 # PostgreSQL, which this image deliberately cannot do (see the runtime `npm ci` below).
 #
 # The base image is pinned to the Node major only. For reproducible builds pin the digest too,
-# e.g. `ARG NODE_IMAGE=node:20-bookworm-slim@sha256:<digest>`, taking <digest> from
-# `docker buildx imagetools inspect node:20-bookworm-slim` (or `docker pull` + `docker inspect
-# --format '{{index .RepoDigests 0}}' node:20-bookworm-slim`), and let Renovate/Dependabot bump it.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# e.g. `ARG NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>`, taking <digest> from
+# `docker buildx imagetools inspect node:24-bookworm-slim` (or `docker pull` + `docker inspect
+# --format '{{index .RepoDigests 0}}' node:24-bookworm-slim`), and let Renovate/Dependabot bump it.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: all dependencies, compile src/ and generated/ to dist/ ----
 FROM ${NODE_IMAGE} AS build
@@ -39,7 +41,7 @@ COPY package.json package-lock.json .npmrc ./
 # the embedded server cannot run in this image (nor can `node` write /app/.data), so a forgotten
 # DATABASE_URL makes the container exit 1 at start instead of keeping the data in a throw-away
 # database inside the container.
-# npm ls: npm 10 (the image's npm) can end a failed `npm ci` (e.g. registry unreachable) with
+# npm ls: npm (seen with npm 10, Node 20's) can end a failed `npm ci` (e.g. registry unreachable) with
 # "Exit handler never called!" and exit status 0; fail the build here instead of shipping an
 # image without node_modules.
 RUN npm ci --omit=dev --ignore-scripts \
