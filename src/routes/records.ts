@@ -76,7 +76,9 @@ export default async function records (scope: FastifyInstance, options: { keyCac
         }
         yield ']'
       } finally {
-        // A client that goes away mid-stream ends the generator here.
+        // A client that goes away mid-stream ends the generator here. postgres.js's return()
+        // closes the cursor only between batches (it answers the wait for the previous batch),
+        // so it is called here, after the pending next() has settled, and not from the outside.
         await batches.return?.()
       }
     }
