@@ -1,13 +1,15 @@
 // The benchmark's PostgreSQL: one server for both Phoenix and the baseline (BENCH_DATABASE_URL,
 // or an embedded cluster in a temporary directory), with a fresh database for each, migrated by
 // the project's own migrations and seeded straight through SQL.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import postgres, { type Sql } from 'postgres'
 import { startEmbeddedDatabase } from '../src/db/embedded.js'
 import { migrate } from '../src/db/migrate.js'
+import { digestKey } from '../src/plugins/auth.js'
 
 export interface BenchServer {
   /** `embedded PostgreSQL …` or the server of BENCH_DATABASE_URL (without credentials). */
@@ -111,19 +113,15 @@ export async function stuckSessions (sql: Sql, graceMs = 3000): Promise<StuckSes
       for (const session of sessions) await sql`SELECT pg_terminate_backend(${session.pid})`
       return sessions
     }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await sleep(100)
   }
-}
-
-export function digest (key: string): Buffer {
-  return createHash('sha256').update(key).digest()
 }
 
 /** Issues the key the load uses, as Phoenix would store it (its SHA-256 digest only). */
 export async function seedKey (sql: Sql, key: string): Promise<void> {
   await sql`
     INSERT INTO authenticationkey (username, key_digest, created_on)
-    VALUES (${benchUsername}, ${digest(key)}, '2026-01-01T00:00:00Z')
+    VALUES (${benchUsername}, ${digestKey(key)}, '2026-01-01T00:00:00Z')
   `
 }
 

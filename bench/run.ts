@@ -121,6 +121,7 @@ function progress (message: string): void {
 
 // Both servers run compiled JavaScript: Phoenix its production build, the baseline compiled with
 // the same compiler options into dist/baseline/ (run through tsx it cost a few µs more per request).
+const phoenixEntry = join('dist', 'src', 'server.js')
 const baselineEntry = join('dist', 'baseline', 'bench', 'baseline.js')
 
 function build (): void {
@@ -298,7 +299,7 @@ async function main (): Promise<void> {
     node: process.version
   }
   if (!options.skipBuild) build()
-  for (const entry of [join('dist', 'src', 'server.js'), baselineEntry]) {
+  for (const entry of [phoenixEntry, baselineEntry]) {
     if (!existsSync(join(projectRoot, entry))) throw new Error(`${entry} is missing: run without --skip-build`)
   }
 
@@ -329,10 +330,10 @@ async function main (): Promise<void> {
       await seedKey(database.sql, key)
       const port = await freePort()
       const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', resultsDir, '--cpu-prof-name', `${name}-${stamp}.cpuprofile`] : []
-      const entry = name === 'phoenix' ? [join('dist', 'src', 'server.js')] : [baselineEntry]
+      const entry = name === 'phoenix' ? phoenixEntry : baselineEntry
       const server = await startServer({
         name,
-        nodeArgs: [...profile, ...entry],
+        nodeArgs: [...profile, entry],
         cwd: projectRoot,
         port,
         logFile: join(logDir, `${name}-${stamp}.log`),
