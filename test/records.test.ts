@@ -127,7 +127,7 @@ describe('GET /api/read/{record_id}', () => {
       const response = await t.request('GET', `/api/read/${record.id}`)
       expect(response.body.record_info.creationdate).toBe(date)
     }
-    // Stored with more precision (the column rounds to milliseconds) or in another session time zone.
+    // Given with microseconds and another offset: the column keeps UTC milliseconds, and so does the API.
     await t.sql`UPDATE record SET creationdate = '2026-03-01 10:00:00.123456+05:30' WHERE id = ${record.id}`
     expect((await t.request('GET', `/api/read/${record.id}`)).body.record_info.creationdate).toBe('2026-03-01T04:30:00.123Z')
   })
