@@ -17,7 +17,7 @@ const host = process.env.HOST ?? '127.0.0.1'
 // Phoenix's default pool (DB_POOL_MAX, see src/config.ts).
 const poolMax = Number(process.env.DB_POOL_MAX === undefined || process.env.DB_POOL_MAX === '' ? 10 : process.env.DB_POOL_MAX)
 
-const sql = createSql({ url: databaseUrl, poolMax })
+const sql = createSql({ url: databaseUrl, poolMax, queryTimeoutSeconds: 5 })
 const columns = sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
 
 class HttpError extends Error {

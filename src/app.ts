@@ -1,17 +1,24 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
+import { strictJsonParser } from './json.js'
 import { loggerOptions, RequestLogController, requestId } from './logging.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import errors from './plugins/errors.js'
 import metrics from './plugins/metrics.js'
+import shutdown from './plugins/shutdown.js'
+import { clientErrorHandler, frameworkErrors } from './protocol-errors.js'
 import health from './routes/health.js'
 import keys from './routes/keys.js'
+import list from './routes/list.js'
 import records from './routes/records.js'
 import { createValidatorCompiler } from './validation.js'
 
+/** What the app needs of the configuration: everything but where to listen and what runs it. */
+export type AppConfig = Omit<Config, 'host' | 'port' | 'databaseUrl' | 'dataDir' | 'shutdownTimeoutSeconds'>
+
 export interface BuildOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimit' | 'dbPoolMax' | 'retryAfterSeconds' | 'keyCacheSeconds'>
+  config: AppConfig
   databaseUrl: string
   /** Apply pending migrations before the app is ready (default true). */
   migrate?: boolean
@@ -20,14 +27,36 @@ export interface BuildOptions {
 }
 
 export async function build ({ config, databaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
+  const timeouts = {
+    // Node checks the request and header deadlines every connectionsCheckingInterval (30 s by
+    // default), which would let a slow sender keep its socket up to 30 s past them.
+    connectionsCheckingInterval: 1000,
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    headersTimeout: config.headersTimeoutSeconds * 1000,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000
+  }
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestId,
-    // Requests that arrive while the server drains get the contract's 503 (see plugins/errors.ts).
-    return503OnClosing: false
+    http: timeouts,
+    requestTimeout: timeouts.requestTimeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    // A socket that makes no progress for this long (a client that stopped reading, most often
+    // mid-list) is destroyed: Node's socket inactivity timeout, which every write that gets
+    // through to the client resets.
+    connectionTimeout: config.sendTimeoutSeconds * 1000,
+    // HEAD only where a route says so (exposeHeadRoute), and then it is harmless: Fastify's
+    // automatic HEAD runs the GET handler, which would register a username or read a whole table.
+    exposeHeadRoutes: false,
+    frameworkErrors,
+    clientErrorHandler,
+    // Requests that arrive while the server drains get the contract's 503 (plugins/shutdown.ts),
+    // which also closes the connections.
+    return503OnClosing: false,
+    forceCloseConnections: false
   })
   // Hooks on every request take a callback rather than being async: no promise per request.
   app.addHook('onRequest', (request, reply, done) => {
@@ -38,16 +67,19 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.
   app.removeContentTypeParser('text/plain')
+  strictJsonParser(app)
 
   try {
     await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
-    await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, migrate })
+    await app.register(shutdown)
+    await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, queryTimeoutSeconds: config.queryTimeoutSeconds, migrate })
     // Probes and scrapes come every few seconds: their lines only at warn and above.
     const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')
     await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
     await app.register(docs)
     await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
     await app.register(keys)
+    await app.register(list, { streamsMax: config.listStreamsMax })
     await app.register(records, { keyCacheSeconds: config.keyCacheSeconds })
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.

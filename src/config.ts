@@ -16,6 +16,19 @@ export interface Config {
   retryAfterSeconds: number
   /** Seconds a verified API key is remembered (0: look every key up every time). */
   keyCacheSeconds: number
+  /** Seconds a statement may take, waiting for a pool connection included, before the request gets a 503. */
+  queryTimeoutSeconds: number
+  /** Seconds a graceful shutdown may take before remaining connections are destroyed. */
+  shutdownTimeoutSeconds: number
+  /** Seconds a socket may make no progress (a client that stops reading) before it is destroyed. */
+  sendTimeoutSeconds: number
+  /** Seconds a client has to send a whole request, and its headers. */
+  requestTimeoutSeconds: number
+  headersTimeoutSeconds: number
+  /** Seconds an idle keep-alive connection is kept open. */
+  keepAliveTimeoutSeconds: number
+  /** Full lists (GET /api/list without limit) streamed at once by this instance. */
+  listStreamsMax: number
 }
 
 export class ConfigError extends Error {
@@ -62,6 +75,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`)
   }
+  const requestTimeoutSeconds = integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600)
+  const headersTimeoutSeconds = integer(env, 'HEADERS_TIMEOUT_SECONDS', 10, 1, 3600)
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (headersTimeoutSeconds > requestTimeoutSeconds) {
+    throw new ConfigError('HEADERS_TIMEOUT_SECONDS', `must not be more than REQUEST_TIMEOUT_SECONDS (${requestTimeoutSeconds}), got ${headersTimeoutSeconds}`)
+  }
   return {
     host: env.HOST === undefined || env.HOST === '' ? '127.0.0.1' : env.HOST,
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -71,6 +90,13 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 16384, 1024, 1048576),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1, 3600),
-    keyCacheSeconds: integer(env, 'KEY_CACHE_SECONDS', 5, 0, 300)
+    keyCacheSeconds: integer(env, 'KEY_CACHE_SECONDS', 5, 0, 300),
+    queryTimeoutSeconds: integer(env, 'QUERY_TIMEOUT_SECONDS', 5, 1, 300),
+    shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
+    sendTimeoutSeconds: integer(env, 'SEND_TIMEOUT_SECONDS', 30, 1, 3600),
+    requestTimeoutSeconds,
+    headersTimeoutSeconds,
+    keepAliveTimeoutSeconds: integer(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
+    listStreamsMax: integer(env, 'LIST_STREAMS_MAX', 8, 1, 1000)
   }
 }

@@ -39,10 +39,14 @@ export class RequestLogController extends LogController {
 const prefix = randomBytes(4).toString('hex')
 let counter = 0
 
+export function newRequestId (): string {
+  counter += 1
+  return `${prefix}-${counter.toString(36)}`
+}
+
 /** A caller's X-Request-ID is kept (and echoed) when it is a sane token; otherwise one is made. */
 export function requestId (request: IncomingMessage): string {
   const given = request.headers['x-request-id']
   if (typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given)) return given
-  counter += 1
-  return `${prefix}-${counter.toString(36)}`
+  return newRequestId()
 }

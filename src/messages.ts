@@ -21,11 +21,15 @@ export const messages = {
   bodyTooLarge: (limit: number) => `The request body is too large! Please send at most ${limit} bytes and try again!`,
   unsupportedMediaType: 'Please set the Content-Type header to application/json and try again!',
   badRequest: 'The request is malformed! Please check it and try again!',
+  badUrl: 'The URL is malformed! Please check its %-escapes and try again!',
+  headersTooLarge: 'The request headers are too large! Please send less than 16 KB of headers and try again!',
+  requestTimeout: 'The request took too long to arrive! Please send it again.',
   routeNotFound: 'This route does not exist! See /docs for the routes of this API.',
   deleteRoute: (id: string) => `This route does not exist! To remove a record, send a DELETE request to /api/remove/${id} instead.`,
   methodNotAllowed: (method: string, allowed: string[]) =>
     `The method ${method} is not allowed on this route! Please use ${allowed.join(' or ')} instead.`,
   shuttingDown: 'The service is restarting! Please try again in a few seconds!',
   databaseUnavailable: 'The database is temporarily unavailable! Please try again in a few seconds!',
+  listsBusy: 'Too many full lists are being sent right now! Please try again in a few seconds, or ask for pages with limit.',
   internal: 'Something went wrong on our side! Please try again later.'
 } as const

@@ -8,7 +8,7 @@ if (config.databaseUrl === undefined) {
   console.error('Configuration error: DATABASE_URL must be set (the embedded database migrates itself at start)')
   process.exit(1)
 }
-const sql = createSql({ url: config.databaseUrl, poolMax: 1 })
+const sql = createSql({ url: config.databaseUrl, poolMax: 1, queryTimeoutSeconds: config.queryTimeoutSeconds })
 try {
   const applied = await migrate(sql)
   console.log(applied.length === 0 ? 'no pending migrations' : `applied ${applied.join(', ')}`)

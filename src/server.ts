@@ -7,7 +7,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js'
 
 let embedded: EmbeddedDatabase | undefined
 let app: FastifyInstance | undefined
-let stopping: Promise<void> | undefined
+let stopping: Promise<boolean> | undefined
 
 async function start (config: Config): Promise<void> {
   let databaseUrl = config.databaseUrl
@@ -30,15 +30,37 @@ async function start (config: Config): Promise<void> {
   console.log(`Phoenix is listening on ${base} (docs: ${base}/docs). Press Ctrl-C to stop.`)
 }
 
-/** Stops accepting, finishes in-flight requests, closes the pool, then stops the database. */
-async function stop (starting: Promise<void>, reason: string): Promise<void> {
+// After SHUTDOWN_TIMEOUT_SECONDS the remaining connections are destroyed; if even that does not
+// let the process finish (a frozen database that cannot be stopped), it exits this much later.
+const lastResortMs = 2000
+
+/**
+ * Stops accepting, finishes in-flight requests, closes the pool, then stops the database, within
+ * SHUTDOWN_TIMEOUT_SECONDS: a client that stopped reading or a frozen database cannot hold the
+ * process up. Resolves true when everything stopped in time.
+ */
+async function stop (starting: Promise<void>, reason: string, timeoutSeconds: number): Promise<boolean> {
   console.log(`shutting down (${reason})`)
+  let forced = false
+  const deadline = setTimeout(() => {
+    forced = true
+    console.error(`shutdown is taking longer than SHUTDOWN_TIMEOUT_SECONDS (${timeoutSeconds} s): closing the remaining connections`)
+    app?.server.closeAllConnections()
+    app?.sql.end({ timeout: 0 }).catch(() => {})
+    setTimeout(() => {
+      console.error('shutdown did not finish after closing the remaining connections: exiting now')
+      process.exit(1)
+    }, lastResortMs).unref()
+  }, timeoutSeconds * 1000)
+  deadline.unref()
   await starting.catch(() => {})
   try {
     await app?.close()
   } finally {
     await embedded?.stop()
+    clearTimeout(deadline)
   }
+  return !forced
 }
 
 async function main (): Promise<void> {
@@ -52,9 +74,9 @@ async function main (): Promise<void> {
         console.log(`${signal} received: already shutting down`)
         return
       }
-      stopping = stop(starting, signal)
+      stopping = stop(starting, signal, config.shutdownTimeoutSeconds)
       stopping.then(
-        () => { process.exitCode = 0 },
+        (clean) => { process.exitCode = clean ? 0 : 1 },
         (error: unknown) => {
           console.error('shutdown failed:', error)
           process.exitCode = 1
@@ -65,7 +87,7 @@ async function main (): Promise<void> {
   try {
     await starting
   } catch (error) {
-    stopping ??= stop(starting, 'start-up failed')
+    stopping ??= stop(starting, 'start-up failed', config.shutdownTimeoutSeconds)
     await stopping.catch(() => {})
     throw error
   }

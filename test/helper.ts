@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, inject } from 'vitest'
 import { build, type BuildOptions } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
 import { checkResponse } from './spec.js'
 
 export interface Response {
@@ -38,7 +39,8 @@ export interface TestApp {
   logs: string[]
 }
 
-export const testConfig: BuildOptions['config'] = { logLevel: 'silent', bodyLimit: 16384, dbPoolMax: 5, retryAfterSeconds: 5, keyCacheSeconds: 5 }
+/** The defaults of every setting (an empty environment), quieter and with a smaller pool. */
+export const testConfig: BuildOptions['config'] = { ...loadConfig({}), logLevel: 'silent', dbPoolMax: 5 }
 
 export function databaseUrlFor (adminUrl: string, database: string): string {
   const url = new URL(adminUrl)

@@ -1,9 +1,46 @@
 import { hostname } from 'node:os'
-import postgres, { type Sql } from 'postgres'
+import postgres, { type MaybeRow, type PendingQuery, type RowList, type Sql } from 'postgres'
 
 export interface DatabaseOptions {
   url: string
   poolMax: number
+  /** Seconds a statement may take, waiting for a connection included (see bounded). */
+  queryTimeoutSeconds: number
+}
+
+/** A statement that did not complete within its deadline: the request gets a 503. */
+export class QueryTimeoutError extends Error {
+  readonly code = 'QUERY_TIMEOUT'
+
+  constructor (ms: number) {
+    super(`the database did not answer within ${ms} ms`)
+    this.name = 'QueryTimeoutError'
+  }
+}
+
+/**
+ * Waits at most `ms` for a statement, waiting for a pool connection included: `statement_timeout`
+ * is enforced by the server, so it cannot end a wait on a database that is frozen or cut off.
+ * A statement still queued for a connection when the time is up is withdrawn, so it never runs.
+ * One already sent (running, or next in line on its connection: see max_pipeline in createSql)
+ * is abandoned to `statement_timeout`, not cancelled: postgres.js would
+ * send a CancelRequest, which PostgreSQL applies to whatever the backend runs when it arrives,
+ * possibly a later statement on the same connection.
+ */
+export async function bounded<T extends readonly MaybeRow[]> (query: PendingQuery<T>, ms: number): Promise<RowList<T>> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      // postgres.js gives a query its connection's `state` when it is sent (3.4.9, src/connection.js).
+      if ((query as unknown as { state?: unknown }).state === undefined) query.cancel()
+      reject(new QueryTimeoutError(ms))
+    }, ms)
+  })
+  try {
+    return await Promise.race([query, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
@@ -36,15 +73,21 @@ const timestamptz = {
   parse: timestamptzToIso
 }
 
-export function createSql ({ url, poolMax }: DatabaseOptions): Sql<{ timestamptz: string }> {
+export function createSql ({ url, poolMax, queryTimeoutSeconds }: DatabaseOptions): Sql<{ timestamptz: string }> {
   return postgres(url, {
     max: poolMax,
+    // At most one statement waits on a connection behind the running one (postgres.js parses
+    // this option, src/index.js, but does not type it; 0 would break sql.begin): the others wait
+    // in this process until a connection is free, where a deadline can still withdraw them (see
+    // bounded), instead of queueing, up to 100 deep, behind a statement on a server that may be
+    // frozen, to run whenever it thaws.
+    ...{ max_pipeline: 1 },
     // Fail fast while the database is unreachable: the request gets a 503, not a hang. By default
     // postgres.js waits longer and longer between reconnects (up to 20 s, the count shared by the
     // whole pool) and queues queries behind those waits; every query tries to connect at once
     // instead, so each gets its answer (a 503, or success once the database is back) at once.
     backoff: () => 0,
-    connect_timeout: 5,
+    connect_timeout: Math.min(5, queryTimeoutSeconds),
     idle_timeout: 60,
     max_lifetime: 30 * 60,
     onnotice: () => {},
@@ -52,7 +95,8 @@ export function createSql ({ url, poolMax }: DatabaseOptions): Sql<{ timestamptz
     connection: {
       application_name: applicationName,
       TimeZone: 'UTC',
-      statement_timeout: 10_000
+      // The server's own bound, for statements a deadline abandoned (see bounded).
+      statement_timeout: queryTimeoutSeconds * 1000
     }
   })
 }

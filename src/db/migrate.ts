@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Sql } from 'postgres'
+import type { Sql, TransactionSql } from 'postgres'
 import { migrationsDir } from '../paths.js'
 
 export interface Migration {
@@ -15,6 +15,12 @@ export interface Migration {
 
 // An arbitrary constant shared by every Phoenix instance: whoever holds it applies migrations.
 const lockKey = 7_361_221_903
+
+// A migration may rebuild a large table, and waits for another instance's migrations: the
+// request-sized statement_timeout of the pool (QUERY_TIMEOUT_SECONDS) does not apply to it.
+async function unbounded (tx: TransactionSql): Promise<void> {
+  await tx`SET LOCAL statement_timeout = 0`
+}
 
 export async function readMigrations (dir: string = migrationsDir): Promise<Migration[]> {
   const migrations: Migration[] = []
@@ -39,6 +45,7 @@ export async function migrate (sql: Sql, migrations?: Migration[]): Promise<stri
   const pending = migrations ?? await readMigrations()
   // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS can fail with a unique violation.
   await sql.begin(async (tx) => {
+    await unbounded(tx)
     await tx`SELECT pg_advisory_xact_lock(${lockKey})`
     await tx`
       CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -52,6 +59,7 @@ export async function migrate (sql: Sql, migrations?: Migration[]): Promise<stri
   const applied: string[] = []
   for (const migration of pending) {
     await sql.begin(async (tx) => {
+      await unbounded(tx)
       await tx`SELECT pg_advisory_xact_lock(${lockKey})`
       const [done] = await tx<{ checksum: string }[]>`
         SELECT checksum FROM schema_migrations WHERE version = ${migration.version}

@@ -52,9 +52,9 @@ export function requireApiKey (scope: FastifyInstance, options: { keyCacheSecond
       request.username = cached
       return
     }
-    const [row] = await scope.sql<{ username: string }[]>`
+    const [row] = await scope.db(scope.sql<{ username: string }[]>`
       SELECT username FROM authenticationkey WHERE key_digest = ${digest}
-    `
+    `)
     if (row === undefined) throw new ApiError(401, messages.notAuthenticated)
     cache.set(cacheKey, row.username)
     request.username = row.username

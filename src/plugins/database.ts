@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Sql } from 'postgres'
-import { createSql, type DatabaseOptions } from '../db/client.js'
+import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
+import { bounded, createSql, type DatabaseOptions } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     sql: Sql
+    /** Runs a statement within QUERY_TIMEOUT_SECONDS (see bounded): every request's statement goes through here. */
+    db: <T extends readonly MaybeRow[]>(query: PendingQuery<T>) => Promise<RowList<T>>
   }
 }
 
@@ -17,7 +19,9 @@ export interface DatabasePluginOptions extends DatabaseOptions {
 
 async function database (app: FastifyInstance, options: DatabasePluginOptions): Promise<void> {
   const sql = createSql(options)
+  const ms = options.queryTimeoutSeconds * 1000
   app.decorate('sql', sql)
+  app.decorate('db', async <T extends readonly MaybeRow[]>(query: PendingQuery<T>) => await bounded(query, ms))
   app.addHook('onClose', async () => { await sql.end({ timeout: 5 }) })
   if (options.migrate) {
     const applied = await migrate(sql)

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { components } from '../../generated/openapi.js'
+import { RecordId } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
 import { fieldErrors, type FieldError } from '../validation.js'
 
@@ -25,7 +26,7 @@ interface ErrorsOptions {
 // cannot serve this now": all of them are the client's cue to retry later, not our bug.
 const unavailableCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'QUERY_TIMEOUT',
   '57P01', '57P02', '57P03', '57014', '53300', '25006'
 ])
 
@@ -48,14 +49,26 @@ const paramFailures: Record<string, { missing: string, invalid: string, problem?
   }
 }
 
-interface Mapped {
+export interface Mapped {
   statusCode: number
   body: Failure
   retryAfter?: boolean
 }
 
-function failure (statusCode: number, message: string, errors?: FieldError[]): Mapped {
+export function failure (statusCode: number, message: string, errors?: FieldError[]): Mapped {
   return { statusCode, body: errors === undefined ? { status: 'failed', message } : { status: 'failed', message, errors } }
+}
+
+/**
+ * The failure for a path parameter that could not even be read (an undecodable %-escape, or
+ * longer than the router takes): 400 as for any other bad id or username.
+ */
+export function unreadableParamFailure (name: string): Mapped {
+  const known = paramFailures[name]
+  if (known === undefined) return failure(400, messages.badUrl)
+  const { minimum, maximum } = RecordId as unknown as { minimum: number, maximum: number }
+  const problem = known.problem ?? `must be a whole number from ${minimum} to ${maximum}`
+  return failure(400, known.invalid, [{ field: name, problem }])
 }
 
 function validationFailure (error: FastifyError, request: FastifyRequest): Mapped {
@@ -104,32 +117,36 @@ function mapError (error: FastifyError & { constraint_name?: string }, request: 
   return failure(500, messages.internal)
 }
 
-function routePattern (url: string): RegExp {
-  const source = url
-    .replace(/\/+$/, '')
-    .split('/')
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The name of the parameter of the route that `path` matches, if any. */
+    paramNameAt: (path: string) => string | undefined
+  }
+}
+
+interface Route {
+  method: string
+  pattern: RegExp
+  params: string[]
+}
+
+function routeOf (method: string, url: string): Route {
+  const segments = url.replace(/\/+$/, '').split('/')
+  const source = segments
     .map((segment) => segment.startsWith(':') ? '[^/]*' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('/')
-  return new RegExp(`^${source}/?$`)
+  const params = segments.filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1))
+  return { method, pattern: new RegExp(`^${source}/?$`), params }
 }
 
 async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<void> {
-  const routes: Array<{ method: string, pattern: RegExp }> = []
+  const routes: Route[] = []
   app.addHook('onRoute', (route) => {
-    for (const method of ([] as string[]).concat(route.method)) routes.push({ method, pattern: routePattern(route.url) })
+    for (const method of ([] as string[]).concat(route.method)) routes.push(routeOf(method, route.url))
   })
-
-  // Draining: requests that arrive now get a 503, and every response closes its connection, so
-  // that keep-alive sockets do not hold the server open until their timeout.
-  let closing = false
-  app.addHook('preClose', async () => { closing = true })
-  app.addHook('onRequest', (_request, _reply, done) => {
-    done(closing ? new ApiError(503, messages.shuttingDown) : undefined)
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
-  })
+  // A path the router could not read is matched here against the route templates, undecoded, so
+  // that its failure can name the route's parameter (every parameterized route has one).
+  app.decorate('paramNameAt', (path: string) => routes.find((route) => route.params.length > 0 && route.pattern.test(path))?.params[0])
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const mapped = mapError(error, request, options)

@@ -19,11 +19,11 @@ export default async function keys (scope: FastifyInstance): Promise<void> {
   // violates the unique index, which the error handler answers with 409.
   async function issue (username: string): Promise<KeyIssued> {
     const key = `phx_${randomBytes(32).toString('base64url')}`
-    const [row] = await app.sql<{ username: string, created_on: string }[]>`
+    const [row] = await app.db(app.sql<{ username: string, created_on: string }[]>`
       INSERT INTO authenticationkey (username, key_digest)
       VALUES (${username}, ${digestKey(key)})
       RETURNING username, created_on
-    `
+    `)
     return { status: 'success', username: row!.username, api_key: key, created_on: row!.created_on, message: messages.keyIssued }
   }
 

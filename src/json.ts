@@ -1,0 +1,36 @@
+// JSON request bodies, stored exactly as sent: bytes that are not UTF-8 and strings with an
+// unpaired UTF-16 surrogate ("\ud800") are refused with a 400 naming the field, where a plain
+// decode would turn them into U+FFFD without a word. Everything else is Fastify's own parser
+// (prototype-poisoning keys refused, an empty body reported as such).
+import { isUtf8 } from 'node:buffer'
+import type { FastifyInstance } from 'fastify'
+import { messages } from './messages.js'
+import { ApiError } from './plugins/errors.js'
+import type { FieldError } from './validation.js'
+
+const notUtf8: FieldError = { field: 'body', problem: 'must be UTF-8 encoded text' }
+const unpaired = 'must be valid Unicode text (it contains an unpaired surrogate such as \\ud800)'
+
+/** Every place in `value` holding a string that is not well-formed UTF-16, as a field path. */
+function malformedStrings (value: unknown, path: string[] = []): string[] {
+  if (typeof value === 'string') return value.isWellFormed() ? [] : [path.length === 0 ? 'body' : path.join('.')]
+  if (value === null || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([key, item]) =>
+    key.isWellFormed() ? malformedStrings(item, [...path, key]) : [[...path, key.toWellFormed()].join('.')])
+}
+
+export function strictJsonParser (app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8(body as Buffer)) {
+      done(new ApiError(400, messages.bodyInvalid, [notUtf8]), undefined)
+      return
+    }
+    parse(request, body.toString(), (error, value) => {
+      const malformed = error === null ? malformedStrings(value) : []
+      if (malformed.length > 0) done(new ApiError(400, messages.bodyInvalid, malformed.map((field) => ({ field, problem: unpaired }))), undefined)
+      else done(error, value)
+    })
+  })
+}

@@ -1,0 +1,51 @@
+// Draining on close (SIGTERM): requests that arrive meanwhile get the contract's 503 with
+// `Connection: close` and are not processed, those in flight finish, and the process exits only
+// once every connection is gone. SHUTDOWN_TIMEOUT_SECONDS (src/server.ts) bounds all of it.
+import { Server as NetServer } from 'node:net'
+import { setTimeout as delay } from 'node:timers/promises'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { messages } from '../messages.js'
+import { ApiError } from './errors.js'
+
+// A keep-alive connection is closed only after no request has arrived for this long: a client
+// whose next request is already on the wire gets its 503, not a reset.
+const quietMs = 100
+const pollMs = 25
+
+async function shutdown (app: FastifyInstance): Promise<void> {
+  let closing = false
+  let lastArrival = 0
+
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (!closing) {
+      done()
+      return
+    }
+    lastArrival = Date.now()
+    done(new ApiError(503, messages.shuttingDown))
+  })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close')
+    done(null, payload)
+  })
+
+  app.addHook('preClose', async () => {
+    closing = true
+    const server = app.server
+    if (!server.listening) return
+    // Node's http server.close() also destroys idle keep-alive connections at once, so a request
+    // sent on one at that moment is lost with a reset (the client cannot tell whether a POST was
+    // applied). Stop accepting instead, and let each connection end after its next response.
+    NetServer.prototype.close.call(server)
+    lastArrival = Date.now()
+    for (;;) {
+      const open = await new Promise<number>((resolve) => { server.getConnections((_error, count) => resolve(count)) })
+      if (open === 0) return
+      if (Date.now() - lastArrival >= quietMs) server.closeIdleConnections()
+      await delay(pollMs)
+    }
+  })
+}
+
+export default fp(shutdown, { name: 'shutdown', dependencies: ['errors'] })

@@ -1,0 +1,57 @@
+// Failures that never reach a route: Node's HTTP parser rejecting a request (`clientError`:
+// malformed bytes, headers over 16 KB, a request that takes too long to arrive) and Fastify's
+// router failing to read a URL (an undecodable %-escape, a parameter over 100 characters). Both
+// get the contract's envelope, an X-Request-ID and a log line, like every other response.
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { newRequestId } from './logging.js'
+import { messages } from './messages.js'
+import { failure, unreadableParamFailure } from './plugins/errors.js'
+
+/** Fastify's `frameworkErrors`: a URL the router cannot read is a 400 naming the parameter. */
+export function frameworkErrors (_error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = (request.raw.url ?? '').split('?')[0] ?? ''
+  const param = request.server.paramNameAt(path)
+  const { statusCode, body } = param === undefined ? failure(400, messages.badUrl) : unreadableParamFailure(param)
+  // No hook runs for these requests: the headers every response has are set here.
+  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
+  reply.code(statusCode).send(body)
+}
+
+function parserFailure (code: string | undefined): [number, string] {
+  if (code === 'HPE_HEADER_OVERFLOW') return [431, messages.headersTooLarge]
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, messages.requestTimeout]
+  return [400, messages.badRequest]
+}
+
+const lingerMs = 1000
+
+/** Fastify's `clientErrorHandler` (called with the app as `this`). */
+export function clientErrorHandler (this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [statusCode, message] = parserFailure(error.code)
+  const reqId = newRequestId()
+  this.log.info({ reqId, statusCode, err: { code: error.code, message: error.message } }, 'request rejected by the HTTP parser')
+  // A response already under way on this connection (a pipelined request before the bad one)
+  // cannot be followed by another: the connection is closed after it.
+  const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage != null
+  if (socket.writable && !busy) {
+    const body = JSON.stringify(failure(statusCode, message).body)
+    socket.end([
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`,
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+      `X-Request-ID: ${reqId}`,
+      'X-Content-Type-Options: nosniff',
+      '',
+      body
+    ].join('\r\n'))
+  }
+  // Bytes left unread (the rest of an oversized header block) would make the close send a reset,
+  // which can destroy the answer before the client reads it: they are read and dropped until the
+  // client closes, for a second at most.
+  socket.resume()
+  setTimeout(() => socket.destroy(), lingerMs).unref()
+}
