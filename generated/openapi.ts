@@ -38,8 +38,16 @@ export interface paths {
         };
         /**
          * List records
-         * @description Without parameters, returns every record as a plain JSON array in ascending `id` order
-         *     (streamed, so a large table costs the server no more memory than a small one).
+         * @description Without parameters, returns every record as a plain JSON array in ascending `id` order,
+         *     streamed: the table is read in batches of 1,000 rows, each its own brief query, only as
+         *     fast as the client reads, so a large table costs the server no more memory than a small
+         *     one and a slow client holds no database connection. The list is therefore not one
+         *     snapshot: every record that exists for the whole time of the list appears exactly once,
+         *     as it was when its batch was read; records created or removed meanwhile may or may not
+         *     appear. A response that cannot be completed (the database fails mid-list) is aborted
+         *     before its end, so the client sees a failed transfer, never a short but valid array.
+         *     An instance streams at most `LIST_STREAMS_MAX` (default 8) full lists at once; more wait
+         *     up to a second, then get a 503 with `Retry-After`: use `limit` for pages instead.
          *
          *     For pages, pass `limit` (and `after_id`, the last id of the previous page): while more
          *     records may follow, the response has a `Link: <…>; rel="next"` header with the URL of
@@ -52,7 +60,12 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * List records (headers only)
+         * @description The status and headers `GET /api/list` would answer, with no body. With `limit` the page
+         *     is read (for its `Link`); without it, nothing is read from the table.
+         */
+        head: operations["listRecordsHead"];
         patch?: never;
         trace?: never;
     };
@@ -94,7 +107,11 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Read a record (headers only)
+         * @description The status and headers `GET /api/read/{record_id}` would answer, with no body.
+         */
+        head: operations["readRecordHead"];
         patch?: never;
         trace?: never;
     };
@@ -158,7 +175,11 @@ export interface paths {
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Liveness probe (headers only)
+         * @description The status `GET /healthz` would answer, with no body.
+         */
+        head: operations["getHealthHead"];
         patch?: never;
         trace?: never;
     };
@@ -171,14 +192,19 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 when the database answers a query, 503 otherwise.
+         * @description Answers 200 when the database answers a query, 503 otherwise, within 2 seconds whatever
+         *     the database does (a frozen or unreachable one included).
          */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
+        /**
+         * Readiness probe (headers only)
+         * @description The status `GET /readyz` would answer (within 2 seconds), with no body.
+         */
+        head: operations["getReadinessHead"];
         patch?: never;
         trace?: never;
     };
@@ -217,17 +243,22 @@ export interface components {
          */
         RecordId: number;
         /**
-         * @description A float chosen by the client (not server time).
+         * @description A float chosen by the client (not server time). Stored as an IEEE-754 double, like every
+         *     JSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as
+         *     9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)
+         *     is refused.
          * @example 828283281.21
          */
         Timestamp: number | null;
         /**
-         * @description Text of at most 255 characters (no NUL characters).
+         * @description Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with
+         *     an unpaired UTF-16 surrogate (`"\ud800"`) is refused rather than altered, as is a body that
+         *     is not valid UTF-8.
          * @example German Shepherd
          */
         Value1: string | null;
         /**
-         * @description A float.
+         * @description A float, stored as an IEEE-754 double (see `timestamp`).
          * @example 781230.21
          */
         Value2: number | null;
@@ -414,8 +445,9 @@ export interface components {
             };
         };
         /**
-         * @description The record id or the body is invalid: not JSON, not an object, an unknown field, a
-         *     value of the wrong type, a `value1` over 255 characters, or no field populated.
+         * @description The record id or the body is invalid: not JSON, not UTF-8, not an object, an unknown
+         *     field, a value of the wrong type, a `value1` over 255 characters or with an unpaired
+         *     surrogate, or no field populated.
          */
         InvalidRecord: {
             headers: {
@@ -495,8 +527,58 @@ export interface components {
             };
         };
         /**
-         * @description The database is unreachable, or this instance is shutting down; try again after
-         *     `Retry-After` seconds.
+         * @description The request could not be read: bytes that are not HTTP, a NUL in a header, an
+         *     undecodable `%`-escape in the URL. When Node's HTTP parser refused it, the connection is
+         *     closed after this answer (`Connection: close`).
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
+         * @description The request took too long to arrive: its headers within `HEADERS_TIMEOUT_SECONDS`
+         *     (default 10) or all of it within `REQUEST_TIMEOUT_SECONDS` (default 30). The connection
+         *     is closed after this answer.
+         */
+        RequestTimeout: {
+            headers: {
+                Connection: components["headers"]["ConnectionClose"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The request took too long to arrive! Please send it again."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The request's header block is over 16 KB. The connection is closed after this answer. */
+        HeadersTooLarge: {
+            headers: {
+                Connection: components["headers"]["ConnectionClose"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The request headers are too large! Please send less than 16 KB of headers and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
+         * @description The database is unreachable or did not answer within `QUERY_TIMEOUT_SECONDS`, or this
+         *     instance is shutting down (then with `Connection: close`); try again after `Retry-After`
+         *     seconds. After a timeout the outcome of a write is unknown: read it back before retrying.
          */
         ServiceUnavailable: {
             headers: {
@@ -515,6 +597,14 @@ export interface components {
         };
     };
     parameters: {
+        /** @description At most this many records (1 to 1000). Without it, all records. */
+        ListLimit: number;
+        /** @description Only records whose id is greater than this one. */
+        ListAfterId: number;
+        /** @description Only records last created or modified by this username (ignoring case). */
+        ListLastModifiedBy: components["schemas"]["Username"];
+        /** @description Only records whose `value3` is this boolean. */
+        ListValue3: boolean;
         /** @description 1 to 64 letters, digits, `_`, `-` or `.`; unique ignoring case. */
         Username: components["schemas"]["Username"];
         /** @description The id of a record. */
@@ -522,6 +612,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Always `close`; the server closes the connection after this response. */
+        ConnectionClose: "close";
         /** @description Always `no-store`; the response holds a secret. */
         NoStore: "no-store";
         /** @description Seconds to wait before trying again. */
@@ -545,7 +637,9 @@ export interface operations {
         responses: {
             201: components["responses"]["KeyIssuedDeprecated"];
             400: components["responses"]["InvalidUsername"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UsernameTaken"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -563,8 +657,10 @@ export interface operations {
         responses: {
             201: components["responses"]["KeyIssued"];
             400: components["responses"]["InvalidUsername"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UsernameTaken"];
             413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -572,13 +668,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description At most this many records (1 to 1000). Without it, all records. */
-                limit?: number;
+                limit?: components["parameters"]["ListLimit"];
                 /** @description Only records whose id is greater than this one. */
-                after_id?: number;
+                after_id?: components["parameters"]["ListAfterId"];
                 /** @description Only records last created or modified by this username (ignoring case). */
-                lastmodifiedby?: components["schemas"]["Username"];
+                lastmodifiedby?: components["parameters"]["ListLastModifiedBy"];
                 /** @description Only records whose `value3` is this boolean. */
-                value3?: boolean;
+                value3?: components["parameters"]["ListValue3"];
             };
             header?: never;
             path?: never;
@@ -645,7 +741,55 @@ export interface operations {
                     "application/json": components["schemas"]["Failure"];
                 };
             };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRecordsHead: {
+        parameters: {
+            query?: {
+                /** @description At most this many records (1 to 1000). Without it, all records. */
+                limit?: components["parameters"]["ListLimit"];
+                /** @description Only records whose id is greater than this one. */
+                after_id?: components["parameters"]["ListAfterId"];
+                /** @description Only records last created or modified by this username (ignoring case). */
+                lastmodifiedby?: components["parameters"]["ListLastModifiedBy"];
+                /** @description Only records whose `value3` is this boolean. */
+                value3?: components["parameters"]["ListValue3"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description As for GET; no body. */
+            200: {
+                headers: {
+                    /** @description As for GET. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A query parameter is invalid or unknown; no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description As for GET; no body. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     createRecord: {
@@ -698,8 +842,10 @@ export interface operations {
             };
             400: components["responses"]["InvalidRecord"];
             401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -742,7 +888,54 @@ export interface operations {
             };
             400: components["responses"]["InvalidRecordId"];
             404: components["responses"]["RecordNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readRecordHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of a record. */
+                record_id: components["parameters"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record exists; no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The record id is invalid; no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No record has this id; no body. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description As for GET; no body. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     modifyRecord: {
@@ -796,8 +989,10 @@ export interface operations {
             400: components["responses"]["InvalidRecord"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -831,7 +1026,9 @@ export interface operations {
             400: components["responses"]["InvalidRecordId"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -858,7 +1055,45 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHealthHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up; no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read; no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description As for GET; no body. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     getReadiness: {
@@ -884,6 +1119,9 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The database is not reachable. */
             503: {
                 headers: {
@@ -898,6 +1136,41 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Unready"];
                 };
+            };
+        };
+    };
+    getReadinessHead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database is reachable; no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request could not be read; no body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description As for GET; no body. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -924,6 +1197,9 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
 }

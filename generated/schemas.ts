@@ -28,7 +28,7 @@ export const Timestamp = Type.Unsafe<components['schemas']['Timestamp']>({
     "number",
     "null"
   ],
-  "description": "A float chosen by the client (not server time).",
+  "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
   "examples": [
     828283281.21
   ]
@@ -41,7 +41,7 @@ export const Value1 = Type.Unsafe<components['schemas']['Value1']>({
   ],
   "maxLength": 255,
   "pattern": "^[^\\u0000]*$",
-  "description": "Text of at most 255 characters (no NUL characters).",
+  "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
   "examples": [
     "German Shepherd"
   ]
@@ -52,7 +52,7 @@ export const Value2 = Type.Unsafe<components['schemas']['Value2']>({
     "number",
     "null"
   ],
-  "description": "A float.",
+  "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
   "examples": [
     781230.21
   ]
@@ -96,7 +96,7 @@ export const Record = Type.Unsafe<components['schemas']['Record']>({
         "number",
         "null"
       ],
-      "description": "A float chosen by the client (not server time).",
+      "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
       "examples": [
         828283281.21
       ]
@@ -108,7 +108,7 @@ export const Record = Type.Unsafe<components['schemas']['Record']>({
       ],
       "maxLength": 255,
       "pattern": "^[^\\u0000]*$",
-      "description": "Text of at most 255 characters (no NUL characters).",
+      "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
       "examples": [
         "German Shepherd"
       ]
@@ -118,7 +118,7 @@ export const Record = Type.Unsafe<components['schemas']['Record']>({
         "number",
         "null"
       ],
-      "description": "A float.",
+      "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
       "examples": [
         781230.21
       ]
@@ -169,7 +169,7 @@ export const RecordInput = Type.Unsafe<components['schemas']['RecordInput']>({
         "number",
         "null"
       ],
-      "description": "A float chosen by the client (not server time).",
+      "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
       "examples": [
         828283281.21
       ]
@@ -181,7 +181,7 @@ export const RecordInput = Type.Unsafe<components['schemas']['RecordInput']>({
       ],
       "maxLength": 255,
       "pattern": "^[^\\u0000]*$",
-      "description": "Text of at most 255 characters (no NUL characters).",
+      "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
       "examples": [
         "German Shepherd"
       ]
@@ -191,7 +191,7 @@ export const RecordInput = Type.Unsafe<components['schemas']['RecordInput']>({
         "number",
         "null"
       ],
-      "description": "A float.",
+      "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
       "examples": [
         781230.21
       ]
@@ -219,7 +219,7 @@ export const RecordPatch = Type.Unsafe<components['schemas']['RecordPatch']>({
         "number",
         "null"
       ],
-      "description": "A float chosen by the client (not server time).",
+      "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
       "examples": [
         828283281.21
       ]
@@ -231,7 +231,7 @@ export const RecordPatch = Type.Unsafe<components['schemas']['RecordPatch']>({
       ],
       "maxLength": 255,
       "pattern": "^[^\\u0000]*$",
-      "description": "Text of at most 255 characters (no NUL characters).",
+      "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
       "examples": [
         "German Shepherd"
       ]
@@ -241,7 +241,7 @@ export const RecordPatch = Type.Unsafe<components['schemas']['RecordPatch']>({
         "number",
         "null"
       ],
-      "description": "A float.",
+      "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
       "examples": [
         781230.21
       ]
@@ -341,7 +341,7 @@ export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>
             "number",
             "null"
           ],
-          "description": "A float chosen by the client (not server time).",
+          "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
           "examples": [
             828283281.21
           ]
@@ -353,7 +353,7 @@ export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>
           ],
           "maxLength": 255,
           "pattern": "^[^\\u0000]*$",
-          "description": "Text of at most 255 characters (no NUL characters).",
+          "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
           "examples": [
             "German Shepherd"
           ]
@@ -363,7 +363,7 @@ export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>
             "number",
             "null"
           ],
-          "description": "A float.",
+          "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
           "examples": [
             781230.21
           ]
@@ -448,7 +448,7 @@ export const RecordFound = Type.Unsafe<components['schemas']['RecordFound']>({
             "number",
             "null"
           ],
-          "description": "A float chosen by the client (not server time).",
+          "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
           "examples": [
             828283281.21
           ]
@@ -460,7 +460,7 @@ export const RecordFound = Type.Unsafe<components['schemas']['RecordFound']>({
           ],
           "maxLength": 255,
           "pattern": "^[^\\u0000]*$",
-          "description": "Text of at most 255 characters (no NUL characters).",
+          "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
           "examples": [
             "German Shepherd"
           ]
@@ -470,7 +470,7 @@ export const RecordFound = Type.Unsafe<components['schemas']['RecordFound']>({
             "number",
             "null"
           ],
-          "description": "A float.",
+          "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
           "examples": [
             781230.21
           ]
@@ -555,7 +555,7 @@ export const RecordModified = Type.Unsafe<components['schemas']['RecordModified'
             "number",
             "null"
           ],
-          "description": "A float chosen by the client (not server time).",
+          "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
           "examples": [
             828283281.21
           ]
@@ -567,7 +567,7 @@ export const RecordModified = Type.Unsafe<components['schemas']['RecordModified'
           ],
           "maxLength": 255,
           "pattern": "^[^\\u0000]*$",
-          "description": "Text of at most 255 characters (no NUL characters).",
+          "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
           "examples": [
             "German Shepherd"
           ]
@@ -577,7 +577,7 @@ export const RecordModified = Type.Unsafe<components['schemas']['RecordModified'
             "number",
             "null"
           ],
-          "description": "A float.",
+          "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
           "examples": [
             781230.21
           ]
@@ -755,7 +755,9 @@ export const generateKeyDeprecated = {
   response: {
     201: KeyIssued,
     400: Failure,
+    408: Failure,
     409: Failure,
+    431: Failure,
     503: Failure
   }
 } as const
@@ -782,8 +784,10 @@ export const generateKey = {
   response: {
     201: KeyIssued,
     400: Failure,
+    408: Failure,
     409: Failure,
     413: Failure,
+    431: Failure,
     503: Failure
   }
 } as const
@@ -855,7 +859,7 @@ export const listRecords = {
               "number",
               "null"
             ],
-            "description": "A float chosen by the client (not server time).",
+            "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
             "examples": [
               828283281.21
             ]
@@ -867,7 +871,7 @@ export const listRecords = {
             ],
             "maxLength": 255,
             "pattern": "^[^\\u0000]*$",
-            "description": "Text of at most 255 characters (no NUL characters).",
+            "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
             "examples": [
               "German Shepherd"
             ]
@@ -877,7 +881,7 @@ export const listRecords = {
               "number",
               "null"
             ],
-            "description": "A float.",
+            "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
             "examples": [
               781230.21
             ]
@@ -918,7 +922,51 @@ export const listRecords = {
       }
     }),
     400: Failure,
+    408: Failure,
+    431: Failure,
     503: Failure
+  }
+} as const
+
+export const listRecordsHead = {
+  querystring: Type.Unsafe<NonNullable<operations['listRecordsHead']['parameters']['query']>>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [],
+    "properties": {
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "examples": [
+          100
+        ]
+      },
+      "after_id": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "examples": [
+          100
+        ]
+      },
+      "lastmodifiedby": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9_.-]+$",
+        "examples": [
+          "sumit"
+        ]
+      },
+      "value3": {
+        "type": "boolean"
+      }
+    }
+  }),
+  response: {
+    408: Failure,
+    431: Failure
   }
 } as const
 
@@ -928,8 +976,10 @@ export const createRecord = {
     201: RecordCreated,
     400: Failure,
     401: Failure,
+    408: Failure,
     413: Failure,
     415: Failure,
+    431: Failure,
     503: Failure
   }
 } as const
@@ -957,7 +1007,34 @@ export const readRecord = {
     200: RecordFound,
     400: Failure,
     404: Failure,
+    408: Failure,
+    431: Failure,
     503: Failure
+  }
+} as const
+
+export const readRecordHead = {
+  params: Type.Unsafe<operations['readRecordHead']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "record_id"
+    ],
+    "properties": {
+      "record_id": {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 2147483647,
+        "examples": [
+          5
+        ]
+      }
+    }
+  }),
+  response: {
+    408: Failure,
+    431: Failure
   }
 } as const
 
@@ -986,8 +1063,10 @@ export const modifyRecord = {
     400: Failure,
     401: Failure,
     404: Failure,
+    408: Failure,
     413: Failure,
     415: Failure,
+    431: Failure,
     503: Failure
   }
 } as const
@@ -1016,7 +1095,9 @@ export const removeRecord = {
     400: Failure,
     401: Failure,
     404: Failure,
+    408: Failure,
     413: Failure,
+    431: Failure,
     503: Failure
   }
 } as const
@@ -1024,19 +1105,41 @@ export const removeRecord = {
 export const getHealth = {
   response: {
     200: Health,
+    400: Failure,
+    408: Failure,
+    431: Failure,
     503: Failure
+  }
+} as const
+
+export const getHealthHead = {
+  response: {
+    408: Failure,
+    431: Failure
   }
 } as const
 
 export const getReadiness = {
   response: {
     200: Health,
+    400: Failure,
+    408: Failure,
+    431: Failure,
     503: Unready
+  }
+} as const
+
+export const getReadinessHead = {
+  response: {
+    408: Failure,
+    431: Failure
   }
 } as const
 
 export const getMetrics = {
   response: {
-
+    400: Failure,
+    408: Failure,
+    431: Failure
   }
 } as const

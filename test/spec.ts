@@ -43,7 +43,7 @@ interface Operation {
 
 export const operations: Operation[] = Object.entries(resolve(spec.paths) as Record<string, Node>).flatMap(([template, item]) =>
   Object.entries(item as Record<string, Node>)
-    .filter(([method]) => ['get', 'post', 'patch', 'delete', 'put'].includes(method))
+    .filter(([method]) => ['get', 'head', 'post', 'patch', 'delete', 'put'].includes(method))
     .map(([method, operation]) => ({
       method: method.toUpperCase(),
       template,
@@ -88,7 +88,7 @@ export function checkResponse (method: string, url: string, response: CheckedRes
     validate(header.schema ?? {}, typed, `${what} header ${name}`)
   }
   const media = documented.content?.['application/json']
-  if (media !== undefined) {
+  if (media !== undefined && method !== 'HEAD') {
     if (!String(response.headers['content-type']).startsWith('application/json')) {
       throw new SpecViolation(`${what}: content-type ${String(response.headers['content-type'])} is not application/json`)
     }
