@@ -14,9 +14,10 @@ export function frameworkErrors (_error: FastifyError, request: FastifyRequest, 
   const path = (request.raw.url ?? '').split('?')[0] ?? ''
   const param = request.server.paramNameAt(path)
   const { statusCode, body } = param === undefined ? failure(400, messages.badUrl) : unreadableParamFailure(param)
-  // No hook runs for these requests: the headers every response has are set here.
+  // No hook runs for these requests, and Fastify logs no line for them: both are done here.
   reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
   reply.code(statusCode).send(body)
+  request.log.info({ method: request.method, url: request.url, statusCode }, 'request completed')
 }
 
 function parserFailure (code: string | undefined): [number, string] {
@@ -32,11 +33,11 @@ export function clientErrorHandler (this: FastifyInstance, error: NodeJS.ErrnoEx
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const [statusCode, message] = parserFailure(error.code)
   const reqId = newRequestId()
-  this.log.info({ reqId, statusCode, err: { code: error.code, message: error.message } }, 'request rejected by the HTTP parser')
-  // A response already under way on this connection (a pipelined request before the bad one)
-  // cannot be followed by another: the connection is closed after it.
-  const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage != null
-  if (socket.writable && !busy) {
+  this.log.info({ reqId, statusCode, code: error.code, reason: error.message }, 'request rejected by the HTTP parser')
+  // As Node's own handler: no answer once a response has begun on this connection (a pipelined
+  // request before the bad one): it is closed instead.
+  const started = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent === true
+  if (socket.writable && !started) {
     const body = JSON.stringify(failure(statusCode, message).body)
     socket.end([
       `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`,
