@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
 import { strictJsonParser } from './json.js'
@@ -57,6 +58,13 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     // which also closes the connections.
     return503OnClosing: false,
     forceCloseConnections: false
+  })
+  // A socket that timed out in the middle of a response (its client stopped reading) is reset:
+  // closed gracefully, its unsent data (megabytes of a list) would stay queued in the kernel, and
+  // the client would see the end only after reading it all. An idle keep-alive one just closes.
+  app.server.on('timeout', (socket: Socket & { _httpMessage?: unknown }) => {
+    if (socket._httpMessage != null) socket.resetAndDestroy()
+    else socket.destroy()
   })
   // Hooks on every request take a callback rather than being async: no promise per request.
   app.addHook('onRequest', (request, reply, done) => {
