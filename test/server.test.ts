@@ -57,6 +57,54 @@ describe('starting without DATABASE_URL', () => {
   }, 90_000)
 })
 
+describe('a DATA_DIR has one owner', () => {
+  it('refuses a second server on the same DATA_DIR with exit code 1, naming the first, which keeps serving', async () => {
+    const dataDir = await tempDir()
+    const first = await startServer({ dataDir })
+    await waitUntilHealthy(first)
+    const key = await issueKey(first, 'first')
+    const database = await postgresRunningOn(dataDir)
+    expect(database).toHaveLength(1)
+
+    const second = await startServer({ dataDir })
+    expect(await within(second.exit, startTimeout, 'the second server exiting')).toEqual({ code: 1, signal: null })
+    expect(second.stderr()).toContain(`DATA_DIR ${dataDir} is in use by another Phoenix server (pid ${first.child.pid!}, running since `)
+    expect(second.stderr()).toContain('stop that server first, or start this one with another DATA_DIR')
+
+    // The first server's PostgreSQL was not touched: the same process, still serving.
+    expect(await postgresRunningOn(dataDir)).toEqual(database)
+    const ready = await request(first, 'GET', '/readyz')
+    expect(ready.status).toBe(200)
+    const created = await request(first, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'still here' } })
+    expect(created.status).toBe(201)
+    expect(await stopServer(first)).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(false)
+  }, 60_000)
+
+  it('stops the PostgreSQL left running by a server killed with SIGKILL, and serves its data', async () => {
+    const dataDir = await tempDir()
+    const killed = await startServer({ dataDir })
+    await waitUntilHealthy(killed)
+    const key = await issueKey(killed, 'killed')
+    const created = await request(killed, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'outlived', value3: false } })
+    expect(created.status).toBe(201)
+    expect(await stopServer(killed, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' })
+    // Its PostgreSQL runs on as an orphan, and its lock stays behind.
+    const [orphan] = await postgresRunningOn(dataDir)
+    expect(orphan).toBeDefined()
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(true)
+
+    const next = await startServer({ dataDir })
+    await waitUntilHealthy(next)
+    const read = await request(next, 'GET', `/api/read/${created.body.record_info.id as number}`)
+    expect(read.status).toBe(200)
+    expect(read.body.record_info).toEqual(created.body.record_info)
+    const running = await postgresRunningOn(dataDir)
+    expect(running).toHaveLength(1)
+    expect(running).not.toContain(orphan)
+  }, 60_000)
+})
+
 describe('stopping on a signal', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('exits with code 0 on %s and leaves no PostgreSQL running', async (signal) => {
     const dataDir = await tempDir()
