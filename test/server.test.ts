@@ -118,6 +118,19 @@ describe('stopping on a signal', () => {
     expect(server.stderr()).not.toContain('shutdown failed')
   }, 60_000)
 
+  it('exits with code 0 on SIGTERM after its PostgreSQL died under it, and gives DATA_DIR up', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitUntilHealthy(server)
+    const [database] = await postgresRunningOn(dataDir)
+    process.kill(database!, 'SIGKILL')
+    expect((await request(server, 'GET', '/readyz')).status).toBe(503)
+
+    expect(await stopServer(server)).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(false)
+    expect(server.stderr()).not.toContain('shutdown failed')
+  }, 60_000)
+
   it('finishes in-flight creates on SIGTERM during a burst: every acknowledged record is stored, exit code 0', async () => {
     const dataDir = await tempDir()
     const server = await startServer({ dataDir })

