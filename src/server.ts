@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { build } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
+import { DataDirInUseError } from './db/data-dir-lock.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js'
 
 let embedded: EmbeddedDatabase | undefined
@@ -14,6 +15,7 @@ async function start (config: Config): Promise<void> {
   if (databaseUrl === undefined) {
     console.log(`starting embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL to use another server)`)
     embedded = await startEmbeddedDatabase({ dataDir: config.dataDir }).catch((error: unknown) => {
+      if (error instanceof DataDirInUseError) throw error
       throw new Error(`could not start the embedded PostgreSQL in ${config.dataDir} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL to use an existing PostgreSQL server`)
     })
     databaseUrl = embedded.url

