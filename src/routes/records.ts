@@ -22,7 +22,7 @@ function nextPageQuery (values: { [name: string]: string | number | boolean | un
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
 
-export default async function records (scope: FastifyInstance, options: { keyCacheSeconds: number }): Promise<void> {
+export default async function records (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   const { sql } = app
   const columns = sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
@@ -100,7 +100,7 @@ export default async function records (scope: FastifyInstance, options: { keyCac
   app.get('/api/read', idMissing)
 
   await app.register(async (scope) => {
-    requireApiKey(scope, options)
+    requireApiKey(scope)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/api/create', { schema: createRecord }, async (request, reply) => {
