@@ -4,7 +4,9 @@
 // and then calls `onlisten` again, but it never says that the connection dropped; and one that
 // broke silently (a half-open socket, a pooler that swallows notifications) never drops at all.
 // So the channel doubles as a heartbeat: every `heartbeatMs` the app pings it through its pool,
-// and the listener counts as live only while it heard something within `staleAfterMs`.
+// and the listener counts as live until `staleAfterBeats` heartbeats in a row pass unheard
+// (with the defaults, within a second). Beats rather than milliseconds: an event loop that
+// stalls delays the heartbeat and its echo alike, so a stall alone never looks like silence.
 // PostgreSQL delivers a channel's notifications in commit order, so hearing a ping proves that
 // whatever was committed before it has been heard too.
 import { hostname } from 'node:os'
@@ -28,7 +30,7 @@ export interface ListenerOptions {
   onReset: () => void
   log: FastifyBaseLogger
   heartbeatMs?: number
-  staleAfterMs?: number
+  staleAfterBeats?: number
 }
 
 export interface Listener {
@@ -41,7 +43,7 @@ export interface Listener {
 const applicationName = `phoenix-listen/${hostname()}/${process.pid}`.slice(0, 63)
 
 export function listen (options: ListenerOptions): Listener {
-  const { channel, log, heartbeatMs = 250, staleAfterMs = 1000 } = options
+  const { channel, log, heartbeatMs = 250, staleAfterBeats = 3 } = options
   const sql = postgres(options.url, {
     max: 1,
     // sql.listen reconnects from the connection's close event, after this backoff: at once after
@@ -53,20 +55,20 @@ export function listen (options: ListenerOptions): Listener {
     connection: { application_name: applicationName }
   })
 
-  // A monotonic clock: a wall-clock step must not make a silent listener look live.
-  let heardAt = -Infinity
-  const isLive = (): boolean => performance.now() - heardAt <= staleAfterMs
+  // Heartbeats since something was last heard; not live before the first LISTEN.
+  let quietBeats = Infinity
+  const isLive = (): boolean => quietBeats < staleAfterBeats
 
   sql.listen(channel, (payload) => {
     if (!isLive()) {
       options.onReset()
-      if (heardAt > -Infinity) log.info({ channel }, 'hearing notifications again')
+      if (quietBeats !== Infinity) log.info({ channel }, 'hearing notifications again')
     }
-    heardAt = performance.now()
+    quietBeats = 0
     if (payload !== ping) options.onNotify(payload)
   }, () => {
     // Whatever was sent while the connection was down is lost: start over.
-    heardAt = performance.now()
+    quietBeats = 0
     options.onReset()
     log.info({ channel }, 'listening for notifications')
   }).catch((error: unknown) => {
@@ -77,8 +79,9 @@ export function listen (options: ListenerOptions): Listener {
   let wasLive = false
   let pinging = false
   const timer = setInterval(() => {
+    quietBeats += 1
     const live = isLive()
-    if (wasLive && !live) log.warn({ channel, staleAfterMs }, 'not hearing notifications; trusting nothing that depends on them')
+    if (wasLive && !live) log.warn({ channel, heartbeatMs, staleAfterBeats }, 'not hearing notifications; trusting nothing that depends on them')
     wasLive = live
     if (pinging) return
     pinging = true
