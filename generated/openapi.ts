@@ -29,6 +29,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rotate_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate your API key
+         * @description Replaces the key sent in the `api-key` header with a new one, for the same username, and
+         *     returns it. The new key is shown only in this response. The old key answers 401 from
+         *     then on, on every instance, within a second. Of several rotations sent at once with the
+         *     same key, exactly one succeeds; the others answer 401. `created_on` is when the new key
+         *     was issued. Any request body is ignored.
+         */
+        post: operations["rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/revoke_key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke your API key
+         * @description Revokes the key sent in the `api-key` header. It answers 401 from then on, on every
+         *     instance, within a second. The username stays taken (a new key cannot be issued for it,
+         *     in any case), and records keep the `lastmodifiedby` it wrote. Any request body is
+         *     ignored.
+         */
+        post: operations["revokeKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/list": {
         parameters: {
             query?: never;
@@ -326,6 +373,31 @@ export interface components {
             /** @constant */
             message: "Congrats! Your API Key has been created!";
         };
+        KeyRotated: {
+            /** @constant */
+            status: "success";
+            /** @example sumit */
+            username: string;
+            /**
+             * @description The new key, shown only here. Send it in the `api-key` header from now on.
+             * @example phx_x2XWTlU5Gcxzq_4Hz-N2spKhtqOVMiuFRiBsTBioexY
+             */
+            api_key: string;
+            /**
+             * Format: date-time
+             * @description When the new key was issued.
+             * @example 2026-11-26T08:15:00.000Z
+             */
+            created_on: string;
+            /** @constant */
+            message: "Your API Key has been rotated! The old key no longer works.";
+        };
+        KeyRevoked: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Your API Key has been revoked!";
+        };
         RecordCreated: {
             /** @constant */
             status: "success";
@@ -420,6 +492,25 @@ export interface components {
                 "application/json": components["schemas"]["KeyIssued"];
             };
         };
+        /** @description The key was rotated; the old key no longer works. */
+        KeyRotated: {
+            headers: {
+                "Cache-Control": components["headers"]["NoStore"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "success",
+                 *       "username": "sumit",
+                 *       "api_key": "phx_x2XWTlU5Gcxzq_4Hz-N2spKhtqOVMiuFRiBsTBioexY",
+                 *       "created_on": "2026-11-26T08:15:00.000Z",
+                 *       "message": "Your API Key has been rotated! The old key no longer works."
+                 *     }
+                 */
+                "application/json": components["schemas"]["KeyRotated"];
+            };
+        };
         /** @description The username is missing or not 1 to 64 letters, digits, `_`, `-` or `.`. */
         InvalidUsername: {
             headers: {
@@ -466,7 +557,7 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
-        /** @description The `api-key` header is missing or holds no issued key. */
+        /** @description The `api-key` header is missing or holds no current key (never issued, rotated or revoked). */
         Unauthenticated: {
             headers: {
                 [name: string]: unknown;
@@ -659,6 +750,54 @@ export interface operations {
             400: components["responses"]["InvalidUsername"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UsernameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: components["responses"]["KeyRotated"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key was revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Your API Key has been revoked!"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["KeyRevoked"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

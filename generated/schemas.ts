@@ -298,6 +298,64 @@ export const KeyIssued = Type.Unsafe<components['schemas']['KeyIssued']>({
   }
 })
 
+export const KeyRotated = Type.Unsafe<components['schemas']['KeyRotated']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "username",
+    "api_key",
+    "created_on",
+    "message"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "username": {
+      "type": "string",
+      "examples": [
+        "sumit"
+      ]
+    },
+    "api_key": {
+      "type": "string",
+      "description": "The new key, shown only here. Send it in the `api-key` header from now on.",
+      "examples": [
+        "phx_x2XWTlU5Gcxzq_4Hz-N2spKhtqOVMiuFRiBsTBioexY"
+      ]
+    },
+    "created_on": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the new key was issued.",
+      "examples": [
+        "2026-11-26T08:15:00.000Z"
+      ]
+    },
+    "message": {
+      "const": "Your API Key has been rotated! The old key no longer works."
+    }
+  }
+})
+
+export const KeyRevoked = Type.Unsafe<components['schemas']['KeyRevoked']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Your API Key has been revoked!"
+    }
+  }
+})
+
 export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>({
   "type": "object",
   "additionalProperties": false,
@@ -786,6 +844,28 @@ export const generateKey = {
     400: Failure,
     408: Failure,
     409: Failure,
+    413: Failure,
+    431: Failure,
+    503: Failure
+  }
+} as const
+
+export const rotateKey = {
+  response: {
+    201: KeyRotated,
+    401: Failure,
+    408: Failure,
+    413: Failure,
+    431: Failure,
+    503: Failure
+  }
+} as const
+
+export const revokeKey = {
+  response: {
+    200: KeyRevoked,
+    401: Failure,
+    408: Failure,
     413: Failure,
     431: Failure,
     503: Failure

@@ -14,13 +14,15 @@ export type Record = Schemas['Record']
 export type RecordInput = Schemas['RecordInput']
 export type RecordPatch = Schemas['RecordPatch']
 export type KeyIssued = Schemas['KeyIssued']
+export type KeyRotated = Schemas['KeyRotated']
+export type KeyRevoked = Schemas['KeyRevoked']
 export type Failure = Schemas['Failure']
 export type FieldError = Schemas['FieldError']
 
 export interface PhoenixClientOptions {
   /** Where Phoenix runs, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string
-  /** Sent as the `api-key` header: needed by createRecord, modifyRecord and removeRecord. */
+  /** Sent as the `api-key` header: needed by rotateKey, revokeKey, createRecord, modifyRecord and removeRecord. */
   apiKey?: string
   /** A fetch implementation (default: the global fetch). */
   fetch?: (request: Request) => Promise<Response>
@@ -41,6 +43,10 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     withApiKey: (apiKey: string) => createPhoenixClient({ ...options, apiKey }),
     generateKey: async (username: string) =>
       await client.POST('/api/generate_key/{username}', { params: { path: { username } } }),
+    /** Replaces this client's key; the old one stops working. Use `withApiKey(data.api_key)` from then on. */
+    rotateKey: async () => await client.POST('/api/rotate_key'),
+    /** Revokes this client's key for good; its username stays taken. */
+    revokeKey: async () => await client.POST('/api/revoke_key'),
     listRecords: async () => await client.GET('/api/list'),
     createRecord: async (fields: RecordInput) => await client.POST('/api/create', { body: fields }),
     readRecord: async (recordId: number) => await client.GET('/api/read/{record_id}', id(recordId)),

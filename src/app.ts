@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
 import { strictJsonParser } from './json.js'
 import { loggerOptions, RequestLogController, requestId } from './logging.js'
+import auth from './plugins/auth.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import errors from './plugins/errors.js'
@@ -86,9 +87,10 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
     await app.register(docs)
     await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
+    await app.register(auth, { databaseUrl, keyCacheSeconds: config.keyCacheSeconds })
     await app.register(keys)
     await app.register(list, { streamsMax: config.listStreamsMax })
-    await app.register(records, { keyCacheSeconds: config.keyCacheSeconds })
+    await app.register(records)
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.
     await app.close().catch(() => {})

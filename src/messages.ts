@@ -13,6 +13,10 @@ export const messages = {
   idMissing: 'Oops! You forgot to add a number after! Please specify a number and try again!',
   recordNotFound: 'The record does not exist! Please try a different record number!',
 
+  // The contract's v2 key lifecycle, exact as well.
+  keyRotated: 'Your API Key has been rotated! The old key no longer works.',
+  keyRevoked: 'Your API Key has been revoked!',
+
   usernameInvalid: "The username is invalid! Please use 1 to 64 letters, digits, '_', '-' or '.' and try again!",
   idInvalid: 'The record number is invalid! Please specify a positive whole number and try again!',
   bodyInvalid: 'The request body is invalid! Please fix the fields listed in errors and try again!',

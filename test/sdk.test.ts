@@ -54,6 +54,28 @@ describe('generateKey', () => {
   })
 })
 
+describe('rotateKey and revokeKey', () => {
+  it('rotate (201) hands out a new key and retires the old one; revoke (200) retires the new one', async () => {
+    const username = uniqueUsername('sdk')
+    const { data: issued } = await phoenix.generateKey(username)
+    const old = phoenix.withApiKey(issued!.api_key)
+
+    const rotated = await old.rotateKey()
+    expect(rotated.response.status).toBe(201)
+    expect(rotated.data).toMatchObject({ status: 'success', username, message: 'Your API Key has been rotated! The old key no longer works.' })
+    expect(rotated.data!.api_key).not.toBe(issued!.api_key)
+    expect((await old.createRecord({ value1: 'x' })).response.status).toBe(401)
+
+    const current = phoenix.withApiKey(rotated.data!.api_key)
+    expect((await current.createRecord({ value1: 'x' })).data?.record_info.lastmodifiedby).toBe(username)
+    const revoked = await current.revokeKey()
+    expect(revoked.data).toEqual({ status: 'success', message: 'Your API Key has been revoked!' })
+    const refused = await current.revokeKey()
+    expect(refused.response.status).toBe(401)
+    expect(refused.error?.message).toBe('You are not authenticated! Please add an authentication key to the header and try again!')
+  })
+})
+
 describe('records', () => {
   it('createRecord → readRecord → modifyRecord → listRecords → removeRecord', async () => {
     const fields: RecordInput = { timestamp: 828283281.21, value1: 'German Shepherd', value2: 781230.21, value3: true }

@@ -2,23 +2,26 @@ import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { components } from '../../generated/openapi.js'
-import { generateKey, generateKeyDeprecated } from '../../generated/schemas.js'
+import { generateKey, generateKeyDeprecated, revokeKey, rotateKey } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
-import { digestKey } from '../plugins/auth.js'
+import { digestKey, requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
 import { ignoreRequestBody } from '../validation.js'
 
 type KeyIssued = components['schemas']['KeyIssued']
+
+// 256 random bits, URL-safe; only its SHA-256 digest is ever stored.
+const newKey = (): string => `phx_${randomBytes(32).toString('base64url')}`
 
 export default async function keys (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
   ignoreRequestBody(app)
 
-  // 256 random bits; only the SHA-256 digest is stored. A duplicate username (ignoring case)
-  // violates the unique index, which the error handler answers with 409.
+  // A duplicate username (ignoring case), revoked or not, violates the unique index, which the
+  // error handler answers with 409.
   async function issue (username: string): Promise<KeyIssued> {
-    const key = `phx_${randomBytes(32).toString('base64url')}`
+    const key = newKey()
     const [row] = await app.db(app.sql<{ username: string, created_on: string }[]>`
       INSERT INTO authenticationkey (username, key_digest)
       VALUES (${username}, ${digestKey(key)})
@@ -41,5 +44,38 @@ export default async function keys (scope: FastifyInstance): Promise<void> {
     method: ['GET', 'POST'],
     url: '/api/generate_key',
     handler: async () => { throw new ApiError(400, messages.usernameMissing) }
+  })
+
+  await app.register(async (scope) => {
+    requireApiKey(scope)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
+
+    // Keyed on the old digest, in one statement: of concurrent rotations with one key, the first
+    // replaces the digest and the others then find no row (401), whatever the cache said.
+    app.post('/api/rotate_key', { schema: rotateKey }, async (request, reply) => {
+      const key = newKey()
+      const [row] = await app.db(app.sql<{ username: string, created_on: string }[]>`
+        UPDATE authenticationkey SET key_digest = ${digestKey(key)}, created_on = now()
+        WHERE key_digest = decode(${request.keyDigest}, 'hex')
+        RETURNING username, created_on
+      `)
+      if (row === undefined) throw new ApiError(401, messages.notAuthenticated)
+      // Other instances hear of it from the trigger; this one must not wait for that.
+      app.keyCache.forget(request.keyDigest)
+      reply.code(201).header('cache-control', 'no-store')
+      return { status: 'success', username: row.username, api_key: key, created_on: row.created_on, message: messages.keyRotated } as const
+    })
+
+    // The row stays without a digest, so the username stays taken.
+    app.post('/api/revoke_key', { schema: revokeKey }, async (request) => {
+      const [row] = await app.db(app.sql`
+        UPDATE authenticationkey SET key_digest = NULL, revoked_on = now()
+        WHERE key_digest = decode(${request.keyDigest}, 'hex')
+        RETURNING id
+      `)
+      if (row === undefined) throw new ApiError(401, messages.notAuthenticated)
+      app.keyCache.forget(request.keyDigest)
+      return { status: 'success', message: messages.keyRevoked } as const
+    })
   })
 }

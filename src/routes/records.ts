@@ -18,7 +18,7 @@ export function recordColumns (sql: Sql): Fragment {
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
 
-export default async function records (scope: FastifyInstance, options: { keyCacheSeconds: number }): Promise<void> {
+export default async function records (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   const { sql } = app
   const columns = recordColumns(sql)
@@ -31,7 +31,7 @@ export default async function records (scope: FastifyInstance, options: { keyCac
   app.get('/api/read', idMissing)
 
   await app.register(async (scope) => {
-    requireApiKey(scope, options)
+    requireApiKey(scope)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/api/create', { schema: createRecord }, async (request, reply) => {
