@@ -27,8 +27,10 @@ function withHeaders (request: Structured, headers: Array<[string, Part]>, versi
   return head(request.method, request.target, [['host', host], ...request.headers.filter(([name]) => name !== 'content-length'), ...headers], version)
 }
 
-const one = (request: Structured, expect: Expectation = request.expect): Pick<FuzzCase, 'requests' | 'expect' | 'notes' | 'operation'> =>
-  ({ requests: [{ method: request.method, target: request.target }], expect, notes: request.notes, ...(request.operation === undefined ? {} : { operation: request.operation }) })
+const one = (request: Structured, expect: Expectation = request.expect): Pick<FuzzCase, 'requests' | 'expect' | 'notes' | 'operation' | 'sent' | 'key'> => {
+  const { operation, sent, key } = request
+  return { requests: [{ method: request.method, target: request.target }], expect, notes: request.notes, ...(operation === undefined ? {} : { operation }), ...(sent === undefined ? {} : { sent }), ...(key === undefined ? {} : { key }) }
+}
 const broken = (note: string): Pick<FuzzCase, 'requests' | 'expect' | 'notes'> => ({ requests: [], expect: 'invalid', notes: [note] })
 const fixed = (name: string, value: Omit<FuzzCase, 'label'>): fc.Arbitrary<Named> => fc.constant({ name, ...value })
 
