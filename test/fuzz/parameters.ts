@@ -106,3 +106,26 @@ export function queryPieces (operation: Operation): fc.Arbitrary<Array<Piece<str
     .map((value): Piece<string> => value === '' ? { value } : { value, neutral: `unknown query parameter ${value}` })
   return fc.tuple(...declared, unknown)
 }
+
+const printable = (text: string): boolean => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(text)
+
+/** Header parameters: valid values as header text, or missing, empty, too long, wrong, non-ASCII. */
+export function headerPieces (operation: Operation): fc.Arbitrary<Array<Piece<Array<[string, Part]>>>> {
+  return fc.tuple(...operation.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => {
+    const schema = parameter.schema ?? {}
+    const valid = validValue(schema).map(textOf).filter(printable).map((text): Piece<Array<[string, Part]>> => ({ value: [[parameter.name, text]] }))
+    const texts: Array<[string, Part]> = [
+      // Line breaks would split the header: that is framing, which raw.ts breaks on purpose.
+      ...invalidValues(schema).filter(({ value }) => (typeof value !== 'object' || value === null) && !/[\r\n]/.test(textOf(value)))
+        .map(({ label, value }): [string, Part] => [label, textOf(value)]),
+      ['empty', ''], ['200 characters', 'x'.repeat(200)], ['5000 characters', 'x'.repeat(5000)], ['raw non-ASCII bytes', Buffer.from('é')]
+    ]
+    const mutated = fc.constantFrom(...texts).map(([label, value]): Piece<Array<[string, Part]>> => {
+      const text = Buffer.isBuffer(value) ? value.toString('latin1') : String(value)
+      const verdict = !textIsValid(schema, text) ? { invalid: `header ${parameter.name}: ${label}` } : printable(text) ? {} : { neutral: `header ${parameter.name}: ${label}` }
+      return { value: [[parameter.name, value]], ...verdict }
+    })
+    const missing: Piece<Array<[string, Part]>> = parameter.required === true ? { value: [], invalid: `header ${parameter.name} missing` } : { value: [] }
+    return fc.oneof({ weight: 4, arbitrary: valid }, { weight: 2, arbitrary: mutated }, { weight: 2, arbitrary: fc.constant(missing) })
+  }))
+}

@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { operations, spec, type Operation } from '../spec.js'
 import { bodyArbitrary } from './body.js'
-import { pathPieces, pick, queryPieces, type Piece } from './parameters.js'
+import { headerPieces, pathPieces, pick, queryPieces, type Piece } from './parameters.js'
 import type { Expectation, Part, Ref, Structured } from './wire.js'
 
 const keyMutations: Array<[string, Part]> = [
@@ -85,11 +85,14 @@ function buildOperationRequest (operation: Operation, bodyLimit: number, method:
         invalid: content.invalid ?? (verdict === 'invalid' ? `content-type ${type ?? '(none)'}` : undefined),
         neutral: verdict === 'neutral' ? `content-type ${type ?? '(none)'}` : undefined
       }))
-  return fc.record({ path: pathPieces(operation, true), query: queryPieces(operation), security: securityHeaders(operation), other: otherHeaders(), body })
-    .map(({ path, query, security, other, body }) => {
+  return fc.record({ path: pathPieces(operation, true), query: queryPieces(operation), header: headerPieces(operation), security: securityHeaders(operation), other: otherHeaders(), body })
+    .map(({ path, query, header, security, other, body }) => {
       const search = query.map((piece) => piece.value).filter((text) => text !== '').join('&')
-      const { expect, notes } = verdict([...path, ...query, security.piece, other, body])
-      const headers: Array<[string, Part]> = [...security.headers, ...other.value, ...(body.type === undefined ? [] : [['content-type', body.type] as [string, Part]])]
+      const { expect, notes } = verdict([...path, ...query, ...header, security.piece, other, body])
+      const headers: Array<[string, Part]> = [
+        ...security.headers, ...header.flatMap((piece) => piece.value), ...other.value,
+        ...(body.type === undefined ? [] : [['content-type', body.type] as [string, Part]])
+      ]
       return {
         label: `${method} ${operation.template}`,
         method,
