@@ -8,6 +8,8 @@ export interface RawResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Buffer
+  /** An event stream: it does not end by itself, so only its head was read. */
+  stream?: boolean
 }
 
 export interface Exchange {
@@ -90,6 +92,7 @@ export function parseResponse (buffer: Buffer, start: number, method: string, en
   const bodyStart = headEnd + 4
   const response = { version: match[1]!, status, headers, body: Buffer.alloc(0) }
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return { response, end: bodyStart }
+  if (headerValue(headers, 'content-type').startsWith('text/event-stream')) return { response: { ...response, stream: true }, end: buffer.length }
   if (/\bchunked\b/i.test(headerValue(headers, 'transfer-encoding'))) {
     const chunked = parseChunked(buffer, bodyStart)
     if (typeof chunked === 'string') return chunked === 'incomplete' && ended ? 'malformed' : chunked
@@ -138,7 +141,7 @@ export async function exchange (options: ExchangeOptions): Promise<Exchange> {
         if (probing) return finish('answered')
         result.responses.push(parsed.response)
         if (result.responses.length < options.methods.length && !saysClose(parsed.response)) continue
-        if (options.halfClose || saysClose(parsed.response) || parsed.response.status === 101) return finish('answered')
+        if (options.halfClose || saysClose(parsed.response) || parsed.response.status === 101 || parsed.response.stream === true) return finish('answered')
         probing = true
         socket.write(options.probe, () => {})
       }
