@@ -25,6 +25,8 @@ export interface Example {
   request: string
   response: string
   detail: string
+  /** The request's length in bytes. */
+  size: number
 }
 
 export interface FuzzReport {
@@ -128,8 +130,10 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
     report.counts.set(fuzzCase.label, counts)
     const violations: Violation[] = checkExchange(fuzzCase, targets, result, key !== undefined && retired.has(key))
     for (const violation of violations) {
-      const entry = report.violations.get(violation.kind) ??
-        { count: 0, where: new Map<string, number>(), example: { label: fuzzCase.label, notes: fuzzCase.notes, request: printable(bytes), response: describeExchange(result), detail: violation.detail } }
+      const example = (): Example => ({ label: fuzzCase.label, notes: fuzzCase.notes, request: printable(bytes), response: describeExchange(result), detail: violation.detail, size: bytes.length })
+      const entry = report.violations.get(violation.kind) ?? { count: 0, where: new Map<string, number>(), example: example() }
+      // The shortest request shows a kind best.
+      if (bytes.length < entry.example.size) entry.example = example()
       entry.count += 1
       entry.where.set(violation.where, (entry.where.get(violation.where) ?? 0) + 1)
       report.violations.set(violation.kind, entry)
