@@ -25,7 +25,7 @@ export function resolve (node: Node): Node {
 }
 
 const validators = new Map<object, ValidateFunction>()
-function validatorFor (schema: Node): ValidateFunction {
+export function validatorFor (schema: Node): ValidateFunction {
   let validate = validators.get(schema)
   if (validate === undefined) {
     validate = ajv.compile(schema)
@@ -34,30 +34,75 @@ function validatorFor (schema: Node): ValidateFunction {
   return validate
 }
 
-interface Operation {
+export interface Parameter {
+  name: string
+  in: 'path' | 'query' | 'header' | 'cookie'
+  required?: boolean
+  schema?: Node
+}
+
+export interface Operation {
   method: string
   template: string
   pattern: RegExp
+  operationId: string | undefined
+  tags: string[]
+  /** Path-item and operation parameters, the operation's winning on a clash (OpenAPI 3.1 §4.8.9). */
+  parameters: Parameter[]
+  requestBody: Node | undefined
+  /** The security requirements in force: the operation's own, else the document's. */
+  security: Array<Record<string, string[]>>
   responses: Record<string, Node>
 }
 
+export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
+
 export const operations: Operation[] = Object.entries(resolve(spec.paths) as Record<string, Node>).flatMap(([template, item]) =>
   Object.entries(item as Record<string, Node>)
-    .filter(([method]) => ['get', 'head', 'post', 'patch', 'delete', 'put'].includes(method))
-    .map(([method, operation]) => ({
-      method: method.toUpperCase(),
-      template,
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
-      responses: operation.responses
-    })))
+    .filter(([method]) => httpMethods.includes(method))
+    .map(([method, operation]) => {
+      const parameters = new Map<string, Parameter>()
+      for (const parameter of [...(item.parameters ?? []), ...(operation.parameters ?? [])] as Parameter[]) {
+        parameters.set(`${parameter.in} ${parameter.name}`, parameter)
+      }
+      return {
+        method: method.toUpperCase(),
+        template,
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+        operationId: operation.operationId,
+        tags: operation.tags ?? [],
+        parameters: [...parameters.values()],
+        requestBody: operation.requestBody,
+        security: operation.security ?? spec.security ?? [],
+        responses: operation.responses
+      }
+    }))
 
-const failureSchema = resolve(spec.components.schemas.Failure)
+/** The response object documented for a status: the exact code, else its range (`4XX`), else `default`. */
+export function documentedResponse (operation: Operation, status: number): Node | undefined {
+  return operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`] ?? operation.responses.default
+}
 
-export class SpecViolation extends Error {}
+/**
+ * The operation that answers `method` on `path`. The spec declares HEAD exactly where it is
+ * served; a HEAD response has no body to check (RFC 9110 §9.3.2).
+ */
+export function findOperation (method: string, path: string): { operation: Operation, head: boolean } | undefined {
+  const operation = operations.find((candidate) => candidate.method === method && candidate.pattern.test(path))
+  return operation === undefined ? undefined : { operation, head: method === 'HEAD' }
+}
 
-function validate (schema: Node, value: unknown, what: string): void {
+export const failureSchema = resolve(spec.components.schemas.Failure)
+
+export class SpecViolation extends Error {
+  constructor (message: string, readonly kind: 'status' | 'header' | 'content-type' | 'body') {
+    super(message)
+  }
+}
+
+function validate (schema: Node, value: unknown, what: string, kind: SpecViolation['kind']): void {
   const check = validatorFor(schema)
-  if (!check(value)) throw new SpecViolation(`${what} does not match openapi.yaml: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value)}`)
+  if (!check(value)) throw new SpecViolation(`${what} does not match openapi.yaml: ${ajv.errorsText(check.errors)}\n${JSON.stringify(value)}`, kind)
 }
 
 export interface CheckedResponse {
@@ -70,28 +115,29 @@ export interface CheckedResponse {
 export function checkResponse (method: string, url: string, response: CheckedResponse): void {
   const path = url.split('?')[0] ?? url
   const what = `${method} ${url} → ${response.status}`
-  const operation = operations.find((candidate) => candidate.method === method && candidate.pattern.test(path))
-  if (operation === undefined) {
+  const found = findOperation(method, path)
+  if (found === undefined) {
     // Routes outside the spec (unknown routes, a missing id or username): the failure envelope.
-    if (path.startsWith('/api') && method !== 'HEAD') validate(failureSchema, response.body, what)
+    if (path.startsWith('/api') && method !== 'HEAD') validate(failureSchema, response.body, what, 'body')
     return
   }
-  const documented = operation.responses[String(response.status)]
-  if (documented === undefined) throw new SpecViolation(`${what}: status not documented for ${operation.method} ${operation.template}`)
+  const { operation, head } = found
+  const documented = documentedResponse(operation, response.status)
+  if (documented === undefined) throw new SpecViolation(`${what}: status not documented for ${operation.method} ${operation.template}`, 'status')
   for (const [name, header] of Object.entries(documented.headers ?? {}) as Array<[string, Node]>) {
     const value = response.headers[name.toLowerCase()]
     if (value === undefined) {
-      if (header.required === true) throw new SpecViolation(`${what}: required header ${name} is missing`)
+      if (header.required === true) throw new SpecViolation(`${what}: required header ${name} is missing`, 'header')
       continue
     }
     const typed = header.schema?.type === 'integer' ? Number(value) : value
-    validate(header.schema ?? {}, typed, `${what} header ${name}`)
+    validate(header.schema ?? {}, typed, `${what} header ${name}`, 'header')
   }
   const media = documented.content?.['application/json']
-  if (media !== undefined && method !== 'HEAD') {
+  if (media !== undefined) {
     if (!String(response.headers['content-type']).startsWith('application/json')) {
-      throw new SpecViolation(`${what}: content-type ${String(response.headers['content-type'])} is not application/json`)
+      throw new SpecViolation(`${what}: content-type ${String(response.headers['content-type'])} is not application/json`, 'content-type')
     }
-    validate(media.schema, response.body, what)
+    if (!head) validate(media.schema, response.body, what, 'body')
   }
 }
