@@ -6,10 +6,11 @@ import { loggerOptions, RequestLogController, requestId } from './logging.js'
 import auth from './plugins/auth.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
-import errors from './plugins/errors.js'
 import metrics from './plugins/metrics.js'
 import shutdown from './plugins/shutdown.js'
-import { clientErrorHandler, frameworkErrors } from './protocol-errors.js'
+import { messages } from './messages.js'
+import errors, { ApiError } from './plugins/errors.js'
+import { clientErrorHandler, frameworkErrors, refuseConnect } from './protocol-errors.js'
 import health from './routes/health.js'
 import keys from './routes/keys.js'
 import list from './routes/list.js'
@@ -35,7 +36,9 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     connectionsCheckingInterval: 1000,
     requestTimeout: config.requestTimeoutSeconds * 1000,
     headersTimeout: config.headersTimeoutSeconds * 1000,
-    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    // Node answers a missing Host itself, with an empty body; the hook below answers in the envelope.
+    requireHostHeader: false
   }
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
@@ -70,8 +73,10 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
   // Hooks on every request take a callback rather than being async: no promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    done()
+    // RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400.
+    done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
   })
+  app.server.on('connect', refuseConnect(app))
   // Request bodies and path parameters are validated strictly (see validation.ts).
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON in: a text/plain body is a 415 like any other media type, not a string to validate.

@@ -11,12 +11,25 @@ import type { FieldError } from './validation.js'
 const notUtf8: FieldError = { field: 'body', problem: 'must be UTF-8 encoded text' }
 const unpaired = 'must be valid Unicode text (it contains an unpaired surrogate such as \\ud800)'
 
-/** Every place in `value` holding a string that is not well-formed UTF-16, as a field path. */
-function malformedStrings (value: unknown, path: string[] = []): string[] {
-  if (typeof value === 'string') return value.isWellFormed() ? [] : [path.length === 0 ? 'body' : path.join('.')]
-  if (value === null || typeof value !== 'object') return []
-  return Object.entries(value).flatMap(([key, item]) =>
-    key.isWellFormed() ? malformedStrings(item, [...path, key]) : [[...path, key.toWellFormed()].join('.')])
+/**
+ * Every place in `value` holding a string that is not well-formed UTF-16, as a field path. A
+ * loop, not recursion: JSON.parse takes arrays nested thousands deep.
+ */
+function malformedStrings (value: unknown): string[] {
+  const found: string[] = []
+  const pending: Array<[unknown, string[]]> = [[value, []]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, path] = next
+    if (typeof item === 'string') {
+      if (!item.isWellFormed()) found.push(path.length === 0 ? 'body' : path.join('.'))
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        if (key.isWellFormed()) pending.push([child, [...path, key]])
+        else found.push([...path, key.toWellFormed()].join('.'))
+      }
+    }
+  }
+  return found.reverse()
 }
 
 export function strictJsonParser (app: FastifyInstance): void {

@@ -25,6 +25,7 @@ export const messages = {
   bodyTooLarge: (limit: number) => `The request body is too large! Please send at most ${limit} bytes and try again!`,
   unsupportedMediaType: 'Please set the Content-Type header to application/json and try again!',
   badRequest: 'The request is malformed! Please check it and try again!',
+  hostMissing: 'The Host header is missing! Please add it and try again.',
   badUrl: 'The URL is malformed! Please check its %-escapes and try again!',
   headersTooLarge: 'The request headers are too large! Please send less than 16 KB of headers and try again!',
   requestTimeout: 'The request took too long to arrive! Please send it again.',

@@ -2,7 +2,7 @@
 // malformed bytes, headers over 16 KB, a request that takes too long to arrive) and Fastify's
 // router failing to read a URL (an undecodable %-escape, a parameter over 100 characters). Both
 // get the contract's envelope, an X-Request-ID and a log line, like every other response.
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { newRequestId } from './logging.js'
@@ -28,6 +28,39 @@ function parserFailure (code: string | undefined): [number, string] {
 
 const lingerMs = 1000
 
+/** A raw answer written to a socket the HTTP server no longer manages, which is then closed. */
+function answerRaw (socket: Socket, statusCode: number, reqId: string, message: string, extra: string[] = []): void {
+  const body = JSON.stringify(failure(statusCode, message).body)
+  socket.end([
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    `X-Request-ID: ${reqId}`,
+    'X-Content-Type-Options: nosniff',
+    ...extra,
+    '',
+    body
+  ].join('\r\n'))
+  // Bytes left unread (the rest of an oversized header block) would make the close send a reset,
+  // which can destroy the answer before the client reads it: they are read and dropped until the
+  // client closes, for a second at most.
+  socket.resume()
+  setTimeout(() => socket.destroy(), lingerMs).unref()
+}
+
+// What a CONNECT may be told this server allows instead (it is no proxy).
+const served = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
+
+/** The server's `connect` listener: Node hands CONNECT requests to it, and closes them unanswered without one. */
+export function refuseConnect (app: FastifyInstance) {
+  return (request: IncomingMessage, socket: Socket): void => {
+    const reqId = newRequestId()
+    app.log.info({ reqId, method: request.method, url: request.url, statusCode: 405 }, 'request completed')
+    answerRaw(socket, 405, reqId, messages.methodNotAllowed('CONNECT', served.filter((method) => method !== 'HEAD')), [`Allow: ${served.join(', ')}`])
+  }
+}
+
 /** Fastify's `clientErrorHandler` (called with the app as `this`). */
 export function clientErrorHandler (this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
@@ -37,22 +70,6 @@ export function clientErrorHandler (this: FastifyInstance, error: NodeJS.ErrnoEx
   // As Node's own handler: no answer once a response has begun on this connection (a pipelined
   // request before the bad one): it is closed instead.
   const started = (socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent === true
-  if (socket.writable && !started) {
-    const body = JSON.stringify(failure(statusCode, message).body)
-    socket.end([
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`,
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      'Connection: close',
-      `X-Request-ID: ${reqId}`,
-      'X-Content-Type-Options: nosniff',
-      '',
-      body
-    ].join('\r\n'))
-  }
-  // Bytes left unread (the rest of an oversized header block) would make the close send a reset,
-  // which can destroy the answer before the client reads it: they are read and dropped until the
-  // client closes, for a second at most.
-  socket.resume()
-  setTimeout(() => socket.destroy(), lingerMs).unref()
+  if (socket.writable && !started) answerRaw(socket, statusCode, reqId, message)
+  else socket.destroy()
 }

@@ -76,6 +76,27 @@ describe("requests Node's HTTP parser refuses", () => {
   })
 })
 
+describe('requests Node would answer without the envelope, or not at all', () => {
+  it('answers an HTTP/1.1 request without Host with a 400 in the envelope', async () => {
+    const response = await sendRaw(port, 'GET /api/read/1 HTTP/1.1\r\n\r\n')
+    expectEnveloped(response, 400)
+    expect(JSON.parse(response.body).message).toBe('The Host header is missing! Please add it and try again.')
+  })
+
+  it('answers CONNECT (this is no proxy) with a 405 in the envelope and closes the connection', async () => {
+    const response = await sendRaw(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
+    expectEnveloped(response, 405)
+    expect(response.headers.allow).toBe('GET, HEAD, POST, PATCH, DELETE')
+    expect(response.closed).toBe(true)
+    expect(logLineFor(response.headers['x-request-id']!)).toMatchObject({ statusCode: 405, method: 'CONNECT' })
+  })
+
+  it('keeps HTTP/1.0 requests without Host working', async () => {
+    const response = await sendRaw(port, 'GET /healthz HTTP/1.0\r\n\r\n')
+    expect(response.status).toBe(200)
+  })
+})
+
 describe('HEAD', () => {
   it('does not issue a key: 405 with the methods generate_key serves, and the name stays free', async () => {
     for (const url of ['/api/generate_key/crawled', '/api/generate_key']) {
@@ -147,6 +168,12 @@ describe('bodies are stored exactly as sent, or refused', () => {
     expect(response.status).toBe(400)
     expect(response.body.errors).toEqual([{ field: 'body', problem: 'must be UTF-8 encoded text' }])
     expect(await t.sql`SELECT count(*)::int AS n FROM record`).toEqual(before)
+  })
+
+  it('checks strings nested thousands deep without failing', async () => {
+    const deep = `{"value1":${'['.repeat(5000)}"\\ud800"${']'.repeat(5000)}}`
+    const response = await create(Buffer.from(deep))
+    expect(response.status).toBe(400)
   })
 
   it('refuses a string with an unpaired surrogate, naming the field', async () => {
