@@ -667,6 +667,50 @@ export interface components {
             };
         };
         /**
+         * @description Over a limit: keys issued by this client address (`KEY_ISSUE_PER_MINUTE`, default 10 a
+         *     minute) or writes with this key (`WRITES_PER_SECOND`, default 100 a second). Wait
+         *     `Retry-After` seconds. Every response of a limited operation carries the `RateLimit-*`
+         *     headers, so a client can pace itself before it gets here.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "Too many requests! Please slow down and try again later!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
+         * @description A browser reported (Fetch Metadata: `Sec-Fetch-Site` other than `same-origin` or `none`,
+         *     `Sec-Fetch-Mode` other than `cors`) that a page on another site sent this request without
+         *     being able to read the answer: a form, a link, an image, a no-cors fetch. The key would be
+         *     lost and the name squatted, so nothing is issued. A page calling with `fetch()` is served.
+         */
+        CrossSiteRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "A page on another site cannot issue a key it cannot read! Please call this API from a script (fetch) instead of a form, link or image."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
          * @description The database is unreachable or did not answer within `QUERY_TIMEOUT_SECONDS`, or this
          *     instance is shutting down (then with `Connection: close`); try again after `Retry-After`
          *     seconds. After a timeout the outcome of a write is unknown: read it back before retrying.
@@ -703,6 +747,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Requests allowed in the current window. */
+        RateLimitLimit: number;
+        /** @description Requests left in the current window. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the window starts again. */
+        RateLimitReset: number;
         /** @description Always `close`; the server closes the connection after this response. */
         ConnectionClose: "close";
         /** @description Always `no-store`; the response holds a secret. */
@@ -728,8 +778,10 @@ export interface operations {
         responses: {
             201: components["responses"]["KeyIssuedDeprecated"];
             400: components["responses"]["InvalidUsername"];
+            403: components["responses"]["CrossSiteRefused"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UsernameTaken"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -748,9 +800,11 @@ export interface operations {
         responses: {
             201: components["responses"]["KeyIssued"];
             400: components["responses"]["InvalidUsername"];
+            403: components["responses"]["CrossSiteRefused"];
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["UsernameTaken"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -768,6 +822,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -799,6 +854,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -984,6 +1040,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1131,6 +1188,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1167,6 +1225,7 @@ export interface operations {
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };

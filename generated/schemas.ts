@@ -813,8 +813,10 @@ export const generateKeyDeprecated = {
   response: {
     201: KeyIssued,
     400: Failure,
+    403: Failure,
     408: Failure,
     409: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -842,9 +844,11 @@ export const generateKey = {
   response: {
     201: KeyIssued,
     400: Failure,
+    403: Failure,
     408: Failure,
     409: Failure,
     413: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -856,6 +860,7 @@ export const rotateKey = {
     401: Failure,
     408: Failure,
     413: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -867,6 +872,7 @@ export const revokeKey = {
     401: Failure,
     408: Failure,
     413: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -1059,6 +1065,7 @@ export const createRecord = {
     408: Failure,
     413: Failure,
     415: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -1146,6 +1153,7 @@ export const modifyRecord = {
     408: Failure,
     413: Failure,
     415: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }
@@ -1177,6 +1185,7 @@ export const removeRecord = {
     404: Failure,
     408: Failure,
     413: Failure,
+    429: Failure,
     431: Failure,
     503: Failure
   }

@@ -4,6 +4,9 @@ import { quieterLogLevel, type Config } from './config.js'
 import { strictJsonParser } from './json.js'
 import { loggerOptions, RequestLogController, requestId } from './logging.js'
 import auth from './plugins/auth.js'
+import cors from './plugins/cors.js'
+import headers from './plugins/headers.js'
+import limits from './plugins/limits.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
@@ -40,12 +43,15 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     // Node answers a missing Host itself, with an empty body; the hook below answers in the envelope.
     requireHostHeader: false
   }
+  const { trustProxy } = config
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestId,
+    // A hop count trusts that many proxies nearest this server (what Fastify does with a number).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     http: timeouts,
     requestTimeout: timeouts.requestTimeout,
     keepAliveTimeout: timeouts.keepAliveTimeout,
@@ -70,12 +76,6 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     if (socket._httpMessage != null) socket.resetAndDestroy()
     else socket.destroy()
   })
-  // Hooks on every request take a callback rather than being async: no promise per request.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    // RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400.
-    done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
-  })
   app.server.on('connect', refuseConnect(app))
   // Request bodies and path parameters are validated strictly (see validation.ts).
   app.setValidatorCompiler(createValidatorCompiler())
@@ -84,8 +84,17 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
   strictJsonParser(app)
 
   try {
+    // Hooks run in the order registered: the headers every response has first, then the refusals
+    // that need no route (draining, CORS's OPTIONS), then per route.
+    await app.register(headers)
     await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
+    // RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400.
+    app.addHook('onRequest', (request, _reply, done) => {
+      done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
+    })
     await app.register(shutdown)
+    await app.register(cors, { origins: config.corsOrigins })
+    await app.register(limits, { keyIssuePerMinute: config.keyIssuePerMinute, writesPerSecond: config.writesPerSecond })
     await app.register(database, { url: databaseUrl, poolMax: config.dbPoolMax, queryTimeoutSeconds: config.queryTimeoutSeconds, migrate })
     // Probes and scrapes come every few seconds: their lines only at warn and above.
     const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')

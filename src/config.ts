@@ -1,4 +1,5 @@
 // The only module that reads process.env: every setting is parsed and checked here, once, at start.
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import type { LogLevel } from 'fastify'
 import { projectRoot } from './paths.js'
@@ -29,6 +30,14 @@ export interface Config {
   keepAliveTimeoutSeconds: number
   /** Full lists (GET /api/list without limit) streamed at once by this instance. */
   listStreamsMax: number
+  /** Keys issued per client address per minute (0: no limit). */
+  keyIssuePerMinute: number
+  /** Writes per key per second (0: no limit). */
+  writesPerSecond: number
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For names the client. */
+  trustProxy: boolean | number | string[]
+  /** Origins whose pages may call the API from a browser: `*` for any. */
+  corsOrigins: '*' | string[]
 }
 
 export class ConfigError extends Error {
@@ -70,6 +79,42 @@ function databaseUrl (env: NodeJS.ProcessEnv): string | undefined {
   return raw
 }
 
+// As Fastify's trustProxy takes it: true, a hop count, or proxy addresses and CIDR ranges (and
+// proxy-addr's names for the loopback, link-local and unique-local ranges).
+function trustProxy (env: NodeJS.ProcessEnv): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim()
+  if (raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  if (/^\d+$/.test(raw)) return Number(raw)
+  const entries = raw.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address = '', bits] = entry.split('/')
+    const family = isIP(address)
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    if (!['loopback', 'linklocal', 'uniquelocal'].includes(entry) && (family === 0 || !validBits)) {
+      throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count, or comma-separated proxy addresses or CIDR ranges, got ${JSON.stringify(entry)}`)
+    }
+  }
+  return entries
+}
+
+function corsOrigins (env: NodeJS.ProcessEnv): Config['corsOrigins'] {
+  const raw = (env.CORS_ORIGINS ?? '').trim()
+  if (raw === '' || raw === '*') return '*'
+  const origins = raw.split(',').map((origin) => origin.trim())
+  for (const origin of origins) {
+    let url: URL | undefined
+    try {
+      url = new URL(origin)
+    } catch {}
+    // An origin is a scheme, a host and a port, with nothing after them (as a browser sends it).
+    if (url === undefined || url.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `must be * or comma-separated origins like https://app.example.com, got ${JSON.stringify(origin)}`)
+    }
+  }
+  return origins
+}
+
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL === undefined || env.LOG_LEVEL === '' ? 'info' : env.LOG_LEVEL) as LogLevel
   if (!logLevels.includes(logLevel)) {
@@ -97,6 +142,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutSeconds,
     headersTimeoutSeconds,
     keepAliveTimeoutSeconds: integer(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
-    listStreamsMax: integer(env, 'LIST_STREAMS_MAX', 8, 1, 1000)
+    listStreamsMax: integer(env, 'LIST_STREAMS_MAX', 8, 1, 1000),
+    keyIssuePerMinute: integer(env, 'KEY_ISSUE_PER_MINUTE', 10, 0, 1_000_000),
+    writesPerSecond: integer(env, 'WRITES_PER_SECOND', 100, 0, 1_000_000),
+    trustProxy: trustProxy(env),
+    corsOrigins: corsOrigins(env)
   }
 }

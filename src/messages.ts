@@ -35,6 +35,8 @@ export const messages = {
     `The method ${method} is not allowed on this route! Please use ${allowed.join(' or ')} instead.`,
   shuttingDown: 'The service is restarting! Please try again in a few seconds!',
   databaseUnavailable: 'The database is temporarily unavailable! Please try again in a few seconds!',
+  crossSiteRefused: 'A page on another site cannot issue a key it cannot read! Please call this API from a script (fetch) instead of a form, link or image.',
+  tooManyRequests: 'Too many requests! Please slow down and try again later!',
   listsBusy: 'Too many full lists are being sent right now! Please try again in a few seconds, or ask for pages with limit.',
   internal: 'Something went wrong on our side! Please try again later.'
 } as const

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { newRequestId } from './logging.js'
 import { messages } from './messages.js'
 import { failure, unreadableParamFailure } from './plugins/errors.js'
+import { securityHeaders } from './plugins/headers.js'
 
 /** Fastify's `frameworkErrors`: a URL the router cannot read is a 400 naming the parameter. */
 export function frameworkErrors (_error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
@@ -15,7 +16,7 @@ export function frameworkErrors (_error: FastifyError, request: FastifyRequest, 
   const param = request.server.paramNameAt(path)
   const { statusCode, body } = param === undefined ? failure(400, messages.badUrl) : unreadableParamFailure(param)
   // No hook runs for these requests, and Fastify logs no line for them: both are done here.
-  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff')
+  reply.headers(securityHeaders).header('x-request-id', request.id)
   reply.code(statusCode).send(body)
   request.log.info({ method: request.method, url: request.url, statusCode }, 'request completed')
 }

@@ -39,8 +39,11 @@ export interface TestApp {
   logs: string[]
 }
 
-/** The defaults of every setting (an empty environment), quieter and with a smaller pool. */
-export const testConfig: BuildOptions['config'] = { ...loadConfig({}), logLevel: 'silent', dbPoolMax: 5 }
+/**
+ * The defaults of every setting (an empty environment), quieter, with a smaller pool, and without
+ * the abuse limits, which the tests that issue many keys would hit (test/limits.test.ts has them).
+ */
+export const testConfig: BuildOptions['config'] = { ...loadConfig({ KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0' }), logLevel: 'silent', dbPoolMax: 5 }
 
 export function databaseUrlFor (adminUrl: string, database: string): string {
   const url = new URL(adminUrl)

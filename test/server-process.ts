@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { expect } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { freePort } from '../src/db/embedded.js'
 import { projectRoot } from '../src/paths.js'
 import { fetchChecked, within, type RequestOptions, type Response } from './helper.js'
@@ -37,14 +38,18 @@ export async function tempDir (): Promise<string> {
   return dir
 }
 
-const configVariables = ['DATABASE_URL', 'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DB_POOL_MAX', 'RETRY_AFTER_SECONDS']
+// Every variable the configuration reads, found by letting it read an empty environment.
+const configVariables = new Set<string>()
+loadConfig(new Proxy({}, { get: (_target, name) => { configVariables.add(String(name)) } }))
 
-/** Spawns `node --import tsx src/server.ts` with only the given configuration variables set. */
+/**
+ * Spawns `node --import tsx src/server.ts` with only the given configuration variables set (and
+ * the abuse limits off unless given: the bursts these tests send would meet them).
+ */
 export async function startServer (settings: { dataDir: string, env?: Record<string, string> }): Promise<Server> {
   const port = await freePort()
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of configVariables) delete env[name]
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: settings.dataDir }, settings.env)
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configVariables.has(name)))
+  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: settings.dataDir, KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0' }, settings.env)
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,

@@ -104,6 +104,10 @@ async function auth (app: FastifyInstance, options: AuthOptions): Promise<void> 
 
 export default fp(auth, { name: 'auth', dependencies: ['database'] })
 
+/**
+ * Adds the api-key check to a scope, then the write budget (WRITES_PER_SECOND): every route that
+ * needs a key is a write.
+ */
 export function requireApiKey (scope: FastifyInstance): void {
   const cache = scope.keyCache
   scope.addHook('onRequest', async (request: FastifyRequest) => {
@@ -124,4 +128,5 @@ export function requireApiKey (scope: FastifyInstance): void {
     cache.set(request.keyDigest, row.username, version)
     request.username = row.username
   })
+  if (scope.writeLimit !== undefined) scope.addHook('onRequest', scope.writeLimit)
 }

@@ -1,10 +1,19 @@
 // The hand-written spec, served as it is (/openapi.json, /openapi.yaml) and through Swagger UI
 // (/docs, assets served locally), plus a landing page at /.
+import { createHash } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { projectRoot, specPath } from '../paths.js'
+
+const landingStyle = `
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #222 }
+code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px }
+`
+// The API's Content-Security-Policy (plugins/headers.ts) allows no style: this page's own is
+// allowed by its hash, and nothing else.
+const landingCsp = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(landingStyle).digest('base64')}'; frame-ancestors 'none'`
 
 const landingPage = `<!doctype html>
 <html lang="en">
@@ -12,10 +21,7 @@ const landingPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Phoenix</title>
-<style>
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #222 }
-code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px }
-</style>
+<style>${landingStyle}</style>
 </head>
 <body>
 <h1>Phoenix</h1>
@@ -53,7 +59,7 @@ async function docs (app: FastifyInstance): Promise<void> {
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
     await reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })))
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    await reply.type('text/html; charset=utf-8').send(landingPage))
+    await reply.type('text/html; charset=utf-8').header('content-security-policy', landingCsp).send(landingPage))
 }
 
 export default fp(docs, { name: 'docs' })

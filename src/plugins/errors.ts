@@ -121,6 +121,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The name of the parameter of the route that `path` matches, if any. */
     paramNameAt: (path: string) => string | undefined
+    /** The methods served at `path` (empty for a path no route has). */
+    methodsAt: (path: string) => string[]
   }
 }
 
@@ -142,8 +144,11 @@ function routeOf (method: string, url: string): Route {
 async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<void> {
   const routes: Route[] = []
   app.addHook('onRoute', (route) => {
+    // The CORS plugin's catch-all OPTIONS route answers preflights only (see plugins/cors.ts).
+    if (route.url === '*') return
     for (const method of ([] as string[]).concat(route.method)) routes.push(routeOf(method, route.url))
   })
+  app.decorate('methodsAt', (path: string) => [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))])
   // A path the router could not read is matched here against the route templates, undecoded, so
   // that its failure can name the route's parameter (every parameterized route has one).
   app.decorate('paramNameAt', (path: string) => routes.find((route) => route.params.length > 0 && route.pattern.test(path))?.params[0])
@@ -163,7 +168,7 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
     if (deleteMatch !== null) {
       return reply.code(404).send(failure(404, messages.deleteRoute(deleteMatch[1] || '{record_id}')).body)
     }
-    const allowed = [...new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method))]
+    const allowed = app.methodsAt(path)
     if (allowed.length > 0) {
       return reply.code(405).header('allow', allowed.join(', '))
         .send(failure(405, messages.methodNotAllowed(request.method, allowed.filter((method) => method !== 'HEAD'))).body)

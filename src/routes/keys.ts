@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { components } from '../../generated/openapi.js'
 import { generateKey, generateKeyDeprecated, revokeKey, rotateKey } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
@@ -12,6 +12,29 @@ type KeyIssued = components['schemas']['KeyIssued']
 
 // 256 random bits, URL-safe; only its SHA-256 digest is ever stored.
 const newKey = (): string => `phx_${randomBytes(32).toString('base64url')}`
+
+// Content types an HTML form (or a script without a preflight) can send.
+const formTypes = /^\s*(?:application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\s*(?:;|$)/i
+
+/**
+ * A page on another site may call generate_key with fetch() and read the key (CORS allows any
+ * origin), but a form, link, image or no-cors fetch would register the name and never see the
+ * key: the name would be lost to its owner, squatted through the visitor's browser. Such requests
+ * are refused: by the browser's Fetch Metadata (Sec-Fetch-Site, Sec-Fetch-Mode), and, from a
+ * browser that sends none, a form's content type from another origin.
+ */
+function refuseBlindCrossSite (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+  const site = request.headers['sec-fetch-site']
+  const blind = site === undefined
+    ? request.headers.origin !== undefined && formTypes.test(request.headers['content-type'] ?? '') && !sameOrigin(request)
+    : (site === 'cross-site' || site === 'same-site') && request.headers['sec-fetch-mode'] !== 'cors'
+  done(blind ? new ApiError(403, messages.crossSiteRefused) : undefined)
+}
+
+function sameOrigin (request: FastifyRequest): boolean {
+  const origin = request.headers.origin ?? ''
+  return origin === `${request.protocol}://${request.host}`
+}
 
 export default async function keys (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
@@ -30,12 +53,15 @@ export default async function keys (scope: FastifyInstance): Promise<void> {
     return { status: 'success', username: row!.username, api_key: key, created_on: row!.created_on, message: messages.keyIssued }
   }
 
-  app.post('/api/generate_key/:username', { schema: generateKey }, async (request, reply) => {
+  // Blind cross-site requests refused first, then the per-address budget (KEY_ISSUE_PER_MINUTE).
+  const onRequest = app.keyIssueLimit === undefined ? [refuseBlindCrossSite] : [refuseBlindCrossSite, app.keyIssueLimit]
+
+  app.post('/api/generate_key/:username', { schema: generateKey, onRequest }, async (request, reply) => {
     reply.code(201).header('cache-control', 'no-store')
     return await issue(request.params.username)
   })
 
-  app.get('/api/generate_key/:username', { schema: generateKeyDeprecated }, async (request, reply) => {
+  app.get('/api/generate_key/:username', { schema: generateKeyDeprecated, onRequest }, async (request, reply) => {
     reply.code(201).header('cache-control', 'no-store').header('deprecation', 'true')
     return await issue(request.params.username)
   })
