@@ -56,9 +56,12 @@ function expectationViolations (fuzzCase: FuzzCase, method: string, response: Ra
     violations.push({ kind: `invalid request accepted (2xx): ${note}`, where: fuzzCase.label, detail: `${status}; ${fuzzCase.notes.join('; ')}` })
   }
   if (fuzzCase.expect === 'wrong-method') {
-    const allow = String(response.headers.allow ?? '').split(',').map((item) => item.trim())
+    const allow = String(response.headers.allow ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+    const declared = fuzzCase.allow ?? []
     if (status !== 405) violations.push({ kind: `undeclared method answered ${status}, not 405`, where: fuzzCase.label, detail: '' })
-    else if (!(fuzzCase.allow ?? []).every((item) => allow.includes(item))) violations.push({ kind: '405 whose Allow lacks a declared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${fuzzCase.allow?.join(', ')}` })
+    else if (!declared.every((item) => allow.includes(item))) violations.push({ kind: '405 whose Allow lacks a declared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${declared.join(', ')}` })
+    // The spec declares every method a path serves (HEAD included), so Allow names no other.
+    else if (!allow.every((item) => declared.includes(item))) violations.push({ kind: '405 whose Allow names an undeclared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${declared.join(', ')}` })
   }
   if (fuzzCase.expect === 'unknown-path' && status !== 404) violations.push({ kind: `unknown path answered ${status}, not 404`, where: fuzzCase.label, detail: '' })
   if (success && sent !== null && typeof sent === 'object' && !Array.isArray(sent) && method !== 'HEAD') {
