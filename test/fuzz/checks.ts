@@ -4,7 +4,7 @@
 // and what the case expects (valid requests served, invalid ones refused, 405, 404).
 import { checkResponse, failureSchema, findOperation, SpecViolation, validatorFor } from '../spec.js'
 import type { Exchange, RawResponse } from './http.js'
-import type { FuzzCase } from './wire.js'
+import { methodsOf, type FuzzCase } from './wire.js'
 
 export interface Violation {
   /** Stable across runs (no values from the request), so that violations group by it. */
@@ -111,7 +111,7 @@ export function checkExchange (fuzzCase: FuzzCase, targets: string[], exchange: 
   if (exchange.outcome === 'timeout') violations.push({ kind: 'no answer before the timeout', where, detail: '' })
   if (exchange.outcome === 'malformed') {
     // A HEAD answered with a body shows up as bytes where the next response should start.
-    const kind = fuzzCase.requests.some((request) => request.method === 'HEAD') ? 'a malformed HTTP response (a body in an answer to HEAD?)' : 'a malformed HTTP response'
+    const kind = methodsOf(fuzzCase).includes('HEAD') ? 'a malformed HTTP response (a body in an answer to HEAD?)' : 'a malformed HTTP response'
     violations.push({ kind, where, detail: exchange.error ?? '' })
   }
   if (exchange.outcome === 'closed' && fuzzCase.halfClose !== true) violations.push({ kind: 'connection closed without an answer', where, detail: exchange.error ?? '' })

@@ -6,7 +6,7 @@ import { checkExchange, parseJson, type Violation } from './checks.js'
 import { exchange, type Exchange } from './http.js'
 import { rawCase } from './raw.js'
 import { operationRequest, structuredRequest } from './requests.js'
-import { host, resolveParts, serialize, toCase, type FuzzCase, type Resolver, type Structured } from './wire.js'
+import { host, methodsOf, resolveParts, serialize, toCase, type FuzzCase, type Resolver, type Structured } from './wire.js'
 
 export interface FuzzOptions {
   port: number
@@ -112,7 +112,7 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
     const bytes = resolveParts(fuzzCase.wire, resolver)
     const key = fuzzCase.key === undefined ? undefined : resolver.key(fuzzCase.key.pick)
     const targets = fuzzCase.requests.map((request) => resolveParts(request.target, resolver).toString('latin1'))
-    const result = await exchange({ port: options.port, host, bytes, methods: fuzzCase.requests.length === 0 ? ['GET'] : fuzzCase.requests.map((request) => request.method), halfClose: fuzzCase.halfClose === true, timeoutMs: options.timeoutMs ?? 15_000, probe })
+    const result = await exchange({ port: options.port, host, bytes, methods: methodsOf(fuzzCase), halfClose: fuzzCase.halfClose === true, timeoutMs: options.timeoutMs ?? 15_000, probe })
     const newKeys: string[] = []
     for (const response of result.responses) {
       if (response.status >= 200 && response.status < 300) harvest(parseJson(response.body), ids, newKeys)
