@@ -64,6 +64,9 @@ export interface Structured {
 
 export const host = '127.0.0.1'
 
+// Sent after an answer on the same connection, to find out whether the server kept it open.
+export const probe = Buffer.from(`GET /fuzz-probe HTTP/1.1\r\nhost: ${host}\r\n\r\n`)
+
 export function head (method: string, target: Part[], headers: Array<[string, Part]>, version = '1.1'): Part[] {
   return [`${method} `, ...target, ` HTTP/${version}\r\n`, ...headers.flatMap(([name, value]): Part[] => [`${name}: `, value, '\r\n']), '\r\n']
 }
