@@ -76,7 +76,8 @@ function responseViolations (fuzzCase: FuzzCase, index: number, target: string |
   const violations: Violation[] = []
   const { status } = response
   const request = fuzzCase.requests[index]
-  const method = request?.method ?? '?'
+  // Bytes not held to a request may still be read as one (HEAD's answer then has no body).
+  const method = request?.method ?? methodsOf(fuzzCase)[index] ?? 'GET'
   const body = parseJson(response.body)
   const where = fuzzCase.label
   if (status >= 500) violations.push({ kind: `${status} response`, where, detail: '' })
