@@ -17,6 +17,10 @@ export interface Violation {
 // Statuses a valid request may still get: the thing is not there, is taken, is rate-limited, ….
 const validRefusals = new Set([404, 409, 410, 412, 429])
 
+function allowOf (response: RawResponse): string[] {
+  return String(response.headers.allow ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+}
+
 export function parseJson (body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'))
@@ -56,7 +60,7 @@ function expectationViolations (fuzzCase: FuzzCase, method: string, response: Ra
     violations.push({ kind: `invalid request accepted (2xx): ${note}`, where: fuzzCase.label, detail: `${status}; ${fuzzCase.notes.join('; ')}` })
   }
   if (fuzzCase.expect === 'wrong-method') {
-    const allow = String(response.headers.allow ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+    const allow = allowOf(response)
     const declared = fuzzCase.allow ?? []
     if (status !== 405) violations.push({ kind: `undeclared method answered ${status}, not 405`, where: fuzzCase.label, detail: '' })
     else if (!declared.every((item) => allow.includes(item))) violations.push({ kind: '405 whose Allow lacks a declared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${declared.join(', ')}` })
@@ -81,6 +85,8 @@ function responseViolations (fuzzCase: FuzzCase, index: number, target: string |
   const body = parseJson(response.body)
   const where = fuzzCase.label
   if (status >= 500) violations.push({ kind: `${status} response`, where, detail: '' })
+  // RFC 9110 §15.5.6: a 405 refuses the method, and Allow lists the methods the target does serve.
+  if (status === 405 && allowOf(response).includes(method)) violations.push({ kind: '405 whose Allow names the method it refuses', where, detail: `${method} ${target ?? ''}; Allow: ${allowOf(response).join(', ')}` })
   if (response.headers['x-request-id'] === undefined) violations.push({ kind: `no X-Request-ID on a ${status} with ${shape(method, body, response.body)}`, where, detail: '' })
   const path = target?.split('?')[0]
   // Bytes that are not a request get the envelope too: there is no route to say otherwise.

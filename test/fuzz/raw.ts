@@ -101,8 +101,8 @@ const garbage: fc.Arbitrary<Named> = fc.oneof<Array<fc.Arbitrary<Named>>>(
   fc.uint8Array({ minLength: 1, maxLength: 80 }).map((bytes) => ({ name: 'random bytes', wire: [Buffer.from(bytes), '\r\n\r\n'], ...broken('random bytes') })),
   fc.stringMatching(/^[A-Z]{1,20}$/).filter((method) => !['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'].includes(method))
     .map((method) => ({ name: 'unknown method', wire: [`${method} /api/list HTTP/1.1\r\nhost: ${host}\r\n\r\n`], requests: [], expect: 'neutral' as const, notes: [`method ${method}`] })),
-  fixed('CONNECT', { wire: [`CONNECT ${host}:80 HTTP/1.1\r\nhost: ${host}:80\r\n\r\n`], requests: [], expect: 'neutral', notes: ['CONNECT'] }),
-  fixed('OPTIONS *', { wire: [`OPTIONS * HTTP/1.1\r\nhost: ${host}\r\n\r\n`], requests: [], expect: 'neutral', notes: ['asterisk-form'] })
+  fixed('CONNECT', { wire: [`CONNECT ${host}:80 HTTP/1.1\r\nhost: ${host}:80\r\n\r\n`], requests: [], methods: ['CONNECT'], expect: 'neutral', notes: ['CONNECT'] }),
+  fixed('OPTIONS *', { wire: [`OPTIONS * HTTP/1.1\r\nhost: ${host}\r\n\r\n`], requests: [], methods: ['OPTIONS'], expect: 'neutral', notes: ['asterisk-form'] })
 )
 
 /**
