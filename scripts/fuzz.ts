@@ -12,7 +12,7 @@ import { build } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js'
 import { formatReport } from '../test/fuzz/report.js'
-import { runFuzz } from '../test/fuzz/run.js'
+import { fuzzEnvironment, runFuzz } from '../test/fuzz/run.js'
 
 const usage = `Usage: npm run fuzz -- [--runs N] [--seed N] [--concurrency N]
 
@@ -39,8 +39,8 @@ const runs = positive(values.runs, 'runs')
 const seed = values.seed === undefined ? randomBytes(4).readUInt32BE() >>> 1 : positive(values.seed, 'seed')
 const concurrency = positive(values.concurrency, 'concurrency')
 
-// Built like the server builds it, from the defaults of every setting, but quiet.
-const config = { ...loadConfig({}), logLevel: 'silent' as const }
+// Built like the server builds it, from the defaults of every setting but the fuzz's own, and quiet.
+const config = { ...loadConfig(fuzzEnvironment), logLevel: 'silent' as const }
 let embedded: EmbeddedDatabase | undefined
 let dataDir: string | undefined
 let adminUrl = process.env.TEST_DATABASE_URL ?? ''

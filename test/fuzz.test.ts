@@ -1,22 +1,39 @@
 // The quick run of the schema-driven fuzz (test/fuzz/): a few hundred requests derived from
 // openapi.yaml, valid and mutated, over real sockets. `npm run fuzz` runs the long one.
 import { createServer, type AddressInfo, type Socket } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
 import { testConfig, useApp } from './helper.js'
 import { exchange, parseResponse } from './fuzz/http.js'
+import { KeyPool } from './fuzz/keys.js'
 import { formatReport } from './fuzz/report.js'
-import { runFuzz } from './fuzz/run.js'
+import { fuzzEnvironment, runFuzz } from './fuzz/run.js'
 
-const t = useApp()
+const t = useApp({ config: { ...loadConfig(fuzzEnvironment), logLevel: testConfig.logLevel, dbPoolMax: testConfig.dbPoolMax } })
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_125)
 
 describe('the HTTP interface under a schema-driven fuzz', () => {
-  it('answers every request as openapi.yaml and the contract say', async () => {
+  let port = 0
+  beforeAll(async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' })
-    const { port } = t.app.server.address() as AddressInfo
+    port = (t.app.server.address() as AddressInfo).port
+  })
+
+  it('answers every request as openapi.yaml and the contract say', async () => {
     const report = await runFuzz({ port, runs: 400, seed, bodyLimit: testConfig.bodyLimit, concurrency: 4 })
     expect(report.violations.size, formatReport(report)).toBe(0)
   }, 120_000)
+
+  it('never runs out of API keys, however many its cases retire', async () => {
+    const keys = new KeyPool({ port, seed: seed + 1, bodyLimit: testConfig.bodyLimit })
+    await keys.issue()
+    for (let round = 0; round < 4; round += 1) {
+      const key = keys.pick(round)
+      await keys.retire(key)
+      expect(keys.wasRetired(key)).toBe(true)
+      expect([0, 1, 2].map((index) => keys.pick(index))).not.toContain(key)
+    }
+  })
 })
 
 describe("the fuzz's HTTP client", () => {

@@ -4,7 +4,7 @@
 // and what the case expects (valid requests served, invalid ones refused, 405, 404).
 import { checkResponse, failureSchema, findOperation, SpecViolation, validatorFor } from '../spec.js'
 import type { Exchange, RawResponse } from './http.js'
-import type { FuzzCase } from './wire.js'
+import { methodsOf, type FuzzCase } from './wire.js'
 
 export interface Violation {
   /** Stable across runs (no values from the request), so that violations group by it. */
@@ -16,6 +16,10 @@ export interface Violation {
 
 // Statuses a valid request may still get: the thing is not there, is taken, is rate-limited, ….
 const validRefusals = new Set([404, 409, 410, 412, 429])
+
+function allowOf (response: RawResponse): string[] {
+  return String(response.headers.allow ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+}
 
 export function parseJson (body: Buffer): unknown {
   try {
@@ -56,9 +60,12 @@ function expectationViolations (fuzzCase: FuzzCase, method: string, response: Ra
     violations.push({ kind: `invalid request accepted (2xx): ${note}`, where: fuzzCase.label, detail: `${status}; ${fuzzCase.notes.join('; ')}` })
   }
   if (fuzzCase.expect === 'wrong-method') {
-    const allow = String(response.headers.allow ?? '').split(',').map((item) => item.trim())
+    const allow = allowOf(response)
+    const declared = fuzzCase.allow ?? []
     if (status !== 405) violations.push({ kind: `undeclared method answered ${status}, not 405`, where: fuzzCase.label, detail: '' })
-    else if (!(fuzzCase.allow ?? []).every((item) => allow.includes(item))) violations.push({ kind: '405 whose Allow lacks a declared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${fuzzCase.allow?.join(', ')}` })
+    else if (!declared.every((item) => allow.includes(item))) violations.push({ kind: '405 whose Allow lacks a declared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${declared.join(', ')}` })
+    // The spec declares every method a path serves (HEAD included), so Allow names no other.
+    else if (!allow.every((item) => declared.includes(item))) violations.push({ kind: '405 whose Allow names an undeclared method', where: fuzzCase.label, detail: `Allow: ${allow.join(', ')}; declared ${declared.join(', ')}` })
   }
   if (fuzzCase.expect === 'unknown-path' && status !== 404) violations.push({ kind: `unknown path answered ${status}, not 404`, where: fuzzCase.label, detail: '' })
   if (success && sent !== null && typeof sent === 'object' && !Array.isArray(sent) && method !== 'HEAD') {
@@ -73,10 +80,13 @@ function responseViolations (fuzzCase: FuzzCase, index: number, target: string |
   const violations: Violation[] = []
   const { status } = response
   const request = fuzzCase.requests[index]
-  const method = request?.method ?? '?'
+  // Bytes not held to a request may still be read as one (HEAD's answer then has no body).
+  const method = request?.method ?? methodsOf(fuzzCase)[index] ?? 'GET'
   const body = parseJson(response.body)
   const where = fuzzCase.label
   if (status >= 500) violations.push({ kind: `${status} response`, where, detail: '' })
+  // RFC 9110 §15.5.6: a 405 refuses the method, and Allow lists the methods the target does serve.
+  if (status === 405 && allowOf(response).includes(method)) violations.push({ kind: '405 whose Allow names the method it refuses', where, detail: `${method} ${target ?? ''}; Allow: ${allowOf(response).join(', ')}` })
   if (response.headers['x-request-id'] === undefined) violations.push({ kind: `no X-Request-ID on a ${status} with ${shape(method, body, response.body)}`, where, detail: '' })
   const path = target?.split('?')[0]
   // Bytes that are not a request get the envelope too: there is no route to say otherwise.
@@ -108,7 +118,7 @@ export function checkExchange (fuzzCase: FuzzCase, targets: string[], exchange: 
   if (exchange.outcome === 'timeout') violations.push({ kind: 'no answer before the timeout', where, detail: '' })
   if (exchange.outcome === 'malformed') {
     // A HEAD answered with a body shows up as bytes where the next response should start.
-    const kind = fuzzCase.requests.some((request) => request.method === 'HEAD') ? 'a malformed HTTP response (a body in an answer to HEAD?)' : 'a malformed HTTP response'
+    const kind = methodsOf(fuzzCase).includes('HEAD') ? 'a malformed HTTP response (a body in an answer to HEAD?)' : 'a malformed HTTP response'
     violations.push({ kind, where, detail: exchange.error ?? '' })
   }
   if (exchange.outcome === 'closed' && fuzzCase.halfClose !== true) violations.push({ kind: 'connection closed without an answer', where, detail: exchange.error ?? '' })

@@ -1,6 +1,6 @@
-// Requests derived from openapi.yaml: for every operation its path, query and header parameters,
-// its security and its request body, each valid or mutated; plus HEAD, methods a path does not
-// serve, and paths the spec does not have.
+// Requests derived from openapi.yaml: for every operation (HEAD ones included, where the spec
+// declares them) its path, query and header parameters, its security and its request body, each
+// valid or mutated; plus methods a path does not serve, and paths the spec does not have.
 import fc from 'fast-check'
 import { operations, spec, type Operation } from '../spec.js'
 import { bodyArbitrary } from './body.js'
@@ -59,23 +59,24 @@ function verdict (pieces: Array<Piece<unknown>>): { expect: Expectation, notes: 
 
 const built = new Map<string, fc.Arbitrary<Structured>>()
 
-/** A request to `operation` (sent with `method`, HEAD for a GET), valid or mutated. */
-export function operationRequest (operation: Operation, bodyLimit: number, method = operation.method): fc.Arbitrary<Structured> {
-  const key = `${method} ${operation.template} ${bodyLimit}`
+/** A request to `operation`, valid or mutated. */
+export function operationRequest (operation: Operation, bodyLimit: number): fc.Arbitrary<Structured> {
+  const key = `${operation.method} ${operation.template} ${bodyLimit}`
   let arbitrary = built.get(key)
   if (arbitrary === undefined) {
-    arbitrary = buildOperationRequest(operation, bodyLimit, method)
+    arbitrary = buildOperationRequest(operation, bodyLimit)
     built.set(key, arbitrary)
   }
   return arbitrary
 }
 
-function buildOperationRequest (operation: Operation, bodyLimit: number, method: string): fc.Arbitrary<Structured> {
+function buildOperationRequest (operation: Operation, bodyLimit: number): fc.Arbitrary<Structured> {
+  const { method } = operation
   const schema = operation.requestBody?.content?.['application/json']?.schema
   const bodyless: fc.Arbitrary<Piece<Buffer | undefined> & { type?: string }> = fc.oneof(
     { weight: 8, arbitrary: fc.constant({ value: undefined }) },
     { weight: 1, arbitrary: fc.tuple(bodyArbitrary({}, bodyLimit), fc.constantFrom('application/json', 'text/plain', 'application/octet-stream')).map(([body, type]) => ({ value: body.bytes, type, neutral: 'a body the operation does not take' })) })
-  const body = schema === undefined || method === 'HEAD'
+  const body = schema === undefined
     ? bodyless
     : fc.tuple(bodyArbitrary(schema, bodyLimit), fc.oneof({ weight: 8, arbitrary: fc.constant<[string | undefined, Expectation]>(['application/json', 'valid']) }, { weight: 3, arbitrary: fc.constantFrom(...contentTypes) }))
       .map(([content, [type, verdict]]) => ({
@@ -111,10 +112,9 @@ function buildOperationRequest (operation: Operation, bodyLimit: number, method:
 const templates = [...new Set(operations.map((operation) => operation.template))]
 const allMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE']
 
-/** The methods openapi.yaml declares for a path (HEAD comes with GET). */
+/** The methods openapi.yaml declares for a path: its operations, nothing implied (not even HEAD for a GET). */
 export function declaredMethods (template: string): string[] {
-  const methods = operations.filter((operation) => operation.template === template).map((operation) => operation.method)
-  return methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods
+  return operations.filter((operation) => operation.template === template).map((operation) => operation.method)
 }
 
 /** A valid path to `template` with a method it does not serve. */
@@ -141,10 +141,8 @@ export function unknownPathRequest (): fc.Arbitrary<Structured> {
 
 /** Every kind of structured request, weighted towards the operations themselves. */
 export function structuredRequest (bodyLimit: number): fc.Arbitrary<Structured> {
-  const gets = operations.filter((operation) => operation.method === 'GET')
   return fc.oneof(
     { weight: 12, arbitrary: fc.constantFrom(...operations).chain((operation) => operationRequest(operation, bodyLimit)) },
-    { weight: 1, arbitrary: fc.constantFrom(...gets).chain((operation) => operationRequest(operation, bodyLimit, 'HEAD')) },
     { weight: 1, arbitrary: fc.constantFrom(...templates).chain(wrongMethodRequest) },
     { weight: 1, arbitrary: unknownPathRequest() }
   )

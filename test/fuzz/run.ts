@@ -4,9 +4,17 @@ import fc from 'fast-check'
 import { operations, type Operation } from '../spec.js'
 import { checkExchange, parseJson, type Violation } from './checks.js'
 import { exchange, type Exchange } from './http.js'
+import { KeyPool, mayRetireKey } from './keys.js'
 import { rawCase } from './raw.js'
 import { operationRequest, structuredRequest } from './requests.js'
-import { host, resolveParts, serialize, toCase, type FuzzCase, type Resolver, type Structured } from './wire.js'
+import { host, methodsOf, probe, resolveParts, toCase, type FuzzCase, type Resolver, type Structured } from './wire.js'
+
+/**
+ * The settings, as environment variables for `loadConfig`, of a server the fuzz runs against: no
+ * rate limits (0), since the fuzz issues itself keys and writes as fast as it can — a 429 it
+ * caused itself would say nothing about the server, and a key it was refused would stall it.
+ */
+export const fuzzEnvironment = { KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0' }
 
 export interface FuzzOptions {
   port: number
@@ -64,24 +72,6 @@ function describeExchange (result: Exchange): string {
   return parts.join('\n---\n')
 }
 
-// Sent after an answer on the same connection, to find out whether the server kept it open.
-const probe = Buffer.from(`GET /fuzz-probe HTTP/1.1\r\nhost: ${host}\r\n\r\n`)
-
-// The key issuer: an operation without security whose success hands out an `api_key`.
-async function issueKey (port: number, seed: number, bodyLimit: number): Promise<string> {
-  const issuer = operations.find((operation) => operation.method === 'POST' && operation.security.length === 0 &&
-    Object.values<any>(operation.responses).some((response) => response.content?.['application/json']?.schema?.properties?.api_key !== undefined))
-  if (issuer === undefined) throw new Error('openapi.yaml has no operation that issues an api_key')
-  const requests = fc.sample(operationRequest(issuer, bodyLimit).filter((request) => request.expect === 'valid' && request.body === undefined), { seed, numRuns: 20 })
-  for (const request of requests) {
-    const bytes = resolveParts(serialize({ ...request, headers: [['connection', 'close']] }), { key: () => '', id: () => '1' })
-    const result = await exchange({ port, host, bytes, methods: ['POST'], halfClose: false, timeoutMs: 10_000, probe })
-    const key = (parseJson(result.responses[0]?.body ?? Buffer.alloc(0)) as { api_key?: unknown } | undefined)?.api_key
-    if (typeof key === 'string') return key
-  }
-  throw new Error(`could not issue a key with ${issuer.method} ${issuer.template}`)
-}
-
 // Ids and keys the server hands out, for later cases to use.
 function harvest (value: unknown, ids: Set<string>, keys: string[], depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 2) return
@@ -94,13 +84,12 @@ function harvest (value: unknown, ids: Set<string>, keys: string[], depth = 0): 
 
 export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
   const started = performance.now()
-  const keys = [await issueKey(options.port, options.seed, options.bodyLimit)]
-  const retired = new Set<string>()
+  const keys = new KeyPool(options)
+  await keys.issue()
   const ids = new Set<string>()
   let idList: string[] = []
   const resolver: Resolver = {
-    // Never empty in practice (only a key used on a secured key operation is dropped).
-    key: (pick) => keys[pick % keys.length] ?? 'phx_no_key_left',
+    key: (pick) => keys.pick(pick),
     id: (pick) => idList.length === 0 ? '1' : idList[pick % idList.length]!
   }
   const cases = fc.sample(fuzzCase(options.bodyLimit), { seed: options.seed, numRuns: options.runs })
@@ -112,23 +101,19 @@ export async function runFuzz (options: FuzzOptions): Promise<FuzzReport> {
     const bytes = resolveParts(fuzzCase.wire, resolver)
     const key = fuzzCase.key === undefined ? undefined : resolver.key(fuzzCase.key.pick)
     const targets = fuzzCase.requests.map((request) => resolveParts(request.target, resolver).toString('latin1'))
-    const result = await exchange({ port: options.port, host, bytes, methods: fuzzCase.requests.length === 0 ? ['GET'] : fuzzCase.requests.map((request) => request.method), halfClose: fuzzCase.halfClose === true, timeoutMs: options.timeoutMs ?? 15_000, probe })
+    if (key !== undefined && mayRetireKey(fuzzCase.operation)) await keys.retire(key)
+    const result = await exchange({ port: options.port, host, bytes, methods: methodsOf(fuzzCase), halfClose: fuzzCase.halfClose === true, timeoutMs: options.timeoutMs ?? 15_000, probe })
     const newKeys: string[] = []
     for (const response of result.responses) {
       if (response.status >= 200 && response.status < 300) harvest(parseJson(response.body), ids, newKeys)
     }
-    // A key used on a secured key operation (rotate, revoke) may no longer work.
-    if (key !== undefined && fuzzCase.operation?.tags.includes('keys') === true && result.responses.some((response) => response.status < 300)) {
-      retired.add(key)
-      keys.splice(0, keys.length, ...keys.filter((item) => item !== key))
-    }
-    keys.push(...newKeys.filter((item) => !retired.has(item)))
+    keys.add(newKeys)
     if (ids.size !== idList.length) idList = [...ids]
     const outcomes = result.responses.length === 0 ? [result.outcome] : result.responses.map((response) => String(response.status))
     const counts = report.counts.get(fuzzCase.label) ?? new Map<string, number>()
     for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1)
     report.counts.set(fuzzCase.label, counts)
-    const violations: Violation[] = checkExchange(fuzzCase, targets, result, key !== undefined && retired.has(key))
+    const violations: Violation[] = checkExchange(fuzzCase, targets, result, key !== undefined && keys.wasRetired(key))
     for (const violation of violations) {
       const example = (): Example => ({ label: fuzzCase.label, notes: fuzzCase.notes, request: printable(bytes), response: describeExchange(result), detail: violation.detail, size: bytes.length })
       const entry = report.violations.get(violation.kind) ?? { count: 0, where: new Map<string, number>(), example: example() }

@@ -28,6 +28,11 @@ export interface FuzzCase {
   wire: Part[]
   /** The requests in `wire`, as a correct HTTP parser reads them; none when it is malformed. */
   requests: Request[]
+  /**
+   * The methods of the requests the server's (lenient) parser reads in `wire`, when they are not
+   * those of `requests`: how to read the answers, since an answer to HEAD has no body.
+   */
+  methods?: string[]
   expect: Expectation
   /** What is wrong or odd about it, for the report. */
   notes: string[]
@@ -59,6 +64,9 @@ export interface Structured {
 
 export const host = '127.0.0.1'
 
+// Sent after an answer on the same connection, to find out whether the server kept it open.
+export const probe = Buffer.from(`GET /fuzz-probe HTTP/1.1\r\nhost: ${host}\r\n\r\n`)
+
 export function head (method: string, target: Part[], headers: Array<[string, Part]>, version = '1.1'): Part[] {
   return [`${method} `, ...target, ` HTTP/${version}\r\n`, ...headers.flatMap(([name, value]): Part[] => [`${name}: `, value, '\r\n']), '\r\n']
 }
@@ -72,6 +80,12 @@ export function serialize (request: Structured): Part[] {
 export function toCase (request: Structured): FuzzCase {
   const { method, target, headers: _headers, body: _body, ...rest } = request
   return { ...rest, wire: serialize(request), requests: [{ method, target }] }
+}
+
+/** The methods of the requests the server reads in a case's bytes, in order (GET for bytes it cannot read). */
+export function methodsOf (fuzzCase: FuzzCase): string[] {
+  const methods = fuzzCase.methods ?? fuzzCase.requests.map((request) => request.method)
+  return methods.length === 0 ? ['GET'] : methods
 }
 
 export interface Resolver {
