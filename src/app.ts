@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
 import { strictJsonParser } from './json.js'
 import { loggerOptions, RequestLogController, requestId } from './logging.js'
@@ -32,6 +32,20 @@ export interface BuildOptions {
   logStream?: { write: (line: string) => void }
 }
 
+// RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400. §6.1: so is one whose
+// Transfer-Encoding does not end in chunked, and the connection must then be closed (where its
+// body ends cannot be known). Node's parser only notices the latter when it reads the body, which
+// a route without one (a HEAD) may have answered by then.
+function refuseUnframed (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+  const encoding = request.headers['transfer-encoding']
+  if (encoding !== undefined && !/(?:^|,)\s*chunked\s*$/i.test(encoding)) {
+    reply.header('connection', 'close')
+    done(new ApiError(400, messages.badRequest))
+    return
+  }
+  done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
+}
+
 export async function build ({ config, databaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
   const timeouts = {
     // Node checks the request and header deadlines every connectionsCheckingInterval (30 s by
@@ -55,9 +69,9 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     http: timeouts,
     requestTimeout: timeouts.requestTimeout,
     keepAliveTimeout: timeouts.keepAliveTimeout,
-    // A socket that makes no progress for this long (a client that stopped reading, most often
-    // mid-list) is destroyed: Node's socket inactivity timeout, which every write that gets
-    // through to the client resets.
+    // A socket with no activity at all for this long is destroyed (Node's inactivity timeout): a
+    // backstop for every connection. Streamed responses also watch their progress (stall.ts),
+    // which this timeout measures only loosely.
     connectionTimeout: config.sendTimeoutSeconds * 1000,
     // HEAD only where a route says so (exposeHeadRoute), and then it is harmless: Fastify's
     // automatic HEAD runs the GET handler, which would register a username or read a whole table.
@@ -88,10 +102,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     // that need no route (draining, CORS's OPTIONS), then per route.
     await app.register(headers)
     await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
-    // RFC 9112 §3.2: an HTTP/1.1 request without a Host header is a 400.
-    app.addHook('onRequest', (request, _reply, done) => {
-      done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
-    })
+    app.addHook('onRequest', refuseUnframed)
     await app.register(shutdown)
     await app.register(cors, { origins: config.corsOrigins })
     await app.register(limits, { keyIssuePerMinute: config.keyIssuePerMinute, writesPerSecond: config.writesPerSecond })
@@ -103,7 +114,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
     await app.register(auth, { databaseUrl, keyCacheSeconds: config.keyCacheSeconds })
     await app.register(keys)
-    await app.register(list, { streamsMax: config.listStreamsMax })
+    await app.register(list, { streamsMax: config.listStreamsMax, sendTimeoutSeconds: config.sendTimeoutSeconds })
     await app.register(records)
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.

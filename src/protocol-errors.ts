@@ -64,7 +64,9 @@ export function refuseConnect (app: FastifyInstance) {
 
 /** Fastify's `clientErrorHandler` (called with the app as `this`). */
 export function clientErrorHandler (this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  // A connection already being closed (after an answer with Connection: close, whose request was
+  // followed by bytes the parser then refused) gets no second answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
   const [statusCode, message] = parserFailure(error.code)
   const reqId = newRequestId()
   this.log.info({ reqId, statusCode, code: error.code, reason: error.message }, 'request rejected by the HTTP parser')

@@ -91,6 +91,13 @@ describe('requests Node would answer without the envelope, or not at all', () =>
     expect(logLineFor(response.headers['x-request-id']!)).toMatchObject({ statusCode: 405, method: 'CONNECT' })
   })
 
+  it('answers a Transfer-Encoding that does not end in chunked with a 400, and closes the connection', async () => {
+    const response = await sendRaw(port, 'GET /api/list HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{}')
+    expect(response.status).toBe(400)
+    expect(response.headers.connection).toBe('close')
+    expect(response.closed).toBe(true)
+  })
+
   it('keeps HTTP/1.0 requests without Host working', async () => {
     const response = await sendRaw(port, 'GET /healthz HTTP/1.0\r\n\r\n')
     expect(response.status).toBe(200)
@@ -144,7 +151,7 @@ describe('HEAD', () => {
   })
 
   it('is refused with 405 wherever the spec declares no HEAD', async () => {
-    for (const [url, allowed] of [['/api/create', 'POST'], ['/api/modify/1', 'PATCH'], ['/api/remove/1', 'DELETE'], ['/metrics', 'GET'], ['/docs', 'GET']] as const) {
+    for (const [url, allowed] of [['/api/read/', 'GET'], ['/api/create', 'POST'], ['/api/modify/1', 'PATCH'], ['/api/remove/1', 'DELETE'], ['/metrics', 'GET'], ['/docs', 'GET']] as const) {
       const response = await t.request('HEAD', url)
       expect(response.status, url).toBe(405)
       expect(response.headers.allow).toBe(allowed)

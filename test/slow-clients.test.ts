@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useApp } from './helper.js'
 import { openSocket, parseResponse } from './raw.js'
 
-const t = useApp({ config: { queryTimeoutSeconds: 1, sendTimeoutSeconds: 2, headersTimeoutSeconds: 1, requestTimeoutSeconds: 2, listStreamsMax: 8 } })
+// SEND_TIMEOUT_SECONDS 3: a slow reader (200 KB/s) drains a batch (about 400 KB) in about 2 s,
+// which is progress; a client that reads nothing is cut after 3 to 3.75 s.
+const t = useApp({ config: { queryTimeoutSeconds: 1, sendTimeoutSeconds: 3, headersTimeoutSeconds: 1, requestTimeoutSeconds: 2, listStreamsMax: 8 } })
 let port: number
 let key: string
 const sockets: Socket[] = []
@@ -166,8 +168,9 @@ describe('full lists larger than the socket buffers', () => {
       const socket = await listSocket()
       return { socket, received: readAt(socket, 0) }
     }))
-    // A paused socket does not notice its reset until it reads again: after 2 s without progress
-    // (and a margin) each is read, and finds its connection reset before the end of its list.
+    // A paused socket does not notice its reset until it reads again: after SEND_TIMEOUT_SECONDS
+    // without progress (and a margin) each is read, and finds its connection reset before the end
+    // of its list.
     await delay(5000)
     for (const { received } of clients) received.rate(Infinity)
     await Promise.race([Promise.all(clients.map(async ({ received }) => await received.done)), delay(10_000)])

@@ -135,7 +135,8 @@ interface Route {
 function routeOf (method: string, url: string): Route {
   const segments = url.replace(/\/+$/, '').split('/')
   const source = segments
-    .map((segment) => segment.startsWith(':') ? '[^/]*' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    // A parameter is never empty: `/api/read/` is the route without its id (`/api/read`).
+    .map((segment) => segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('/')
   const params = segments.filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1))
   return { method, pattern: new RegExp(`^${source}/?$`), params }

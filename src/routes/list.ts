@@ -6,6 +6,7 @@ import type { components } from '../../generated/openapi.js'
 import { listRecords, Record as RecordSchema } from '../../generated/schemas.js'
 import { Gate } from '../gate.js'
 import { messages } from '../messages.js'
+import { resetWhenStalled } from '../stall.js'
 import { ApiError } from '../plugins/errors.js'
 import { recordColumns } from './records.js'
 
@@ -14,6 +15,8 @@ type Record = components['schemas']['Record']
 export interface ListOptions {
   /** Full lists streamed at once; more wait up to `streamWaitMs`, then get a 503. */
   streamsMax: number
+  /** A list whose client takes none of it for this long is cut (SEND_TIMEOUT_SECONDS). */
+  sendTimeoutSeconds: number
 }
 
 // Rows per statement of a full list: each batch is one brief indexed query, so no statement
@@ -95,6 +98,7 @@ export default async function list (scope: FastifyInstance, options: ListOptions
       }
       yield ']'
     }
+    resetWhenStalled(reply.raw, options.sendTimeoutSeconds * 1000)
     return await reply.send(Readable.from(json(), { highWaterMark: 1 }) as unknown as Record[])
   })
 }
