@@ -1,12 +1,16 @@
 import { hostname } from 'node:os'
 import postgres, { type MaybeRow, type PendingQuery, type RowList, type Sql } from 'postgres'
+import { Gate } from '../gate.js'
 
 export interface DatabaseOptions {
   url: string
   poolMax: number
-  /** Seconds a statement may take, waiting for a connection included (see bounded). */
+  /** Seconds a statement may take, waiting for a connection included (see Statements). */
   queryTimeoutSeconds: number
 }
+
+/** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
+export const applicationName = `phoenix/${hostname()}/${process.pid}`.slice(0, 63)
 
 /** A statement that did not complete within its deadline: the request gets a 503. */
 export class QueryTimeoutError extends Error {
@@ -19,32 +23,40 @@ export class QueryTimeoutError extends Error {
 }
 
 /**
- * Waits at most `ms` for a statement, waiting for a pool connection included: `statement_timeout`
- * is enforced by the server, so it cannot end a wait on a database that is frozen or cut off.
- * A statement still queued for a connection when the time is up is withdrawn, so it never runs.
- * One already sent (running, or next in line on its connection: see max_pipeline in createSql)
- * is abandoned to `statement_timeout`, not cancelled: postgres.js would
- * send a CancelRequest, which PostgreSQL applies to whatever the backend runs when it arrives,
- * possibly a later statement on the same connection.
+ * Runs statements within deadlines. `statement_timeout` is enforced by the server, so it cannot
+ * end a wait on a database that is frozen or cut off, and postgres.js has no client-side timeout.
+ * So at most `poolMax` statements are handed to postgres.js at once; the others wait here, where a
+ * deadline can withdraw them before anything is sent. A statement already handed over is
+ * abandoned to `statement_timeout`, never cancelled: postgres.js's cancel() sends a CancelRequest
+ * that PostgreSQL applies to whatever the backend runs when it arrives, possibly a later statement
+ * on the same connection, and cancelling one not yet sent can leave a connection that was being
+ * opened for it unused for good (the pool never hands it out again). Its place here is kept until
+ * it settles, so a frozen database holds at most `poolMax` places and every other request gets
+ * its 503 at its deadline.
  */
-export async function bounded<T extends readonly MaybeRow[]> (query: PendingQuery<T>, ms: number): Promise<RowList<T>> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      // postgres.js gives a query its connection's `state` when it is sent (3.4.9, src/connection.js).
-      if ((query as unknown as { state?: unknown }).state === undefined) query.cancel()
-      reject(new QueryTimeoutError(ms))
-    }, ms)
-  })
-  try {
-    return await Promise.race([query, deadline])
-  } finally {
-    clearTimeout(timer)
+export class Statements {
+  private readonly places: Gate
+
+  constructor (poolMax: number) {
+    this.places = new Gate(poolMax)
+  }
+
+  async run<T extends readonly MaybeRow[]> (query: PendingQuery<T>, ms: number): Promise<RowList<T>> {
+    const started = Date.now()
+    if (!await this.places.enter(ms)) throw new QueryTimeoutError(ms)
+    // Awaiting the query is what sends it (postgres.js queries are lazy).
+    const settled = query.finally(() => { this.places.leave() })
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new QueryTimeoutError(ms)), ms - (Date.now() - started))
+    })
+    try {
+      return await Promise.race([settled, deadline])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 }
-
-/** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
-export const applicationName = `phoenix/${hostname()}/${process.pid}`.slice(0, 63)
 
 /**
  * PostgreSQL's text form of a timestamptz ('2026-01-01 00:00:00.12+00') as RFC 3339 UTC text
@@ -76,18 +88,14 @@ const timestamptz = {
 export function createSql ({ url, poolMax, queryTimeoutSeconds }: DatabaseOptions): Sql<{ timestamptz: string }> {
   return postgres(url, {
     max: poolMax,
-    // At most one statement waits on a connection behind the running one (postgres.js parses
-    // this option, src/index.js, but does not type it; 0 would break sql.begin): the others wait
-    // in this process until a connection is free, where a deadline can still withdraw them (see
-    // bounded), instead of queueing, up to 100 deep, behind a statement on a server that may be
-    // frozen, to run whenever it thaws.
-    ...{ max_pipeline: 1 },
     // Fail fast while the database is unreachable: the request gets a 503, not a hang. By default
     // postgres.js waits longer and longer between reconnects (up to 20 s, the count shared by the
     // whole pool) and queues queries behind those waits; every query tries to connect at once
     // instead, so each gets its answer (a 503, or success once the database is back) at once.
     backoff: () => 0,
     connect_timeout: Math.min(5, queryTimeoutSeconds),
+    // Only the built-in types are used: no round trip to look up others on every new connection.
+    fetch_types: false,
     idle_timeout: 60,
     max_lifetime: 30 * 60,
     onnotice: () => {},
@@ -95,7 +103,7 @@ export function createSql ({ url, poolMax, queryTimeoutSeconds }: DatabaseOption
     connection: {
       application_name: applicationName,
       TimeZone: 'UTC',
-      // The server's own bound, for statements a deadline abandoned (see bounded).
+      // The server's own bound, for statements a deadline abandoned (see Statements).
       statement_timeout: queryTimeoutSeconds * 1000
     }
   })

@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
-import { bounded, createSql, type DatabaseOptions } from '../db/client.js'
+import { createSql, Statements, type DatabaseOptions } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     sql: Sql
-    /** Runs a statement within QUERY_TIMEOUT_SECONDS (see bounded): every request's statement goes through here. */
-    db: <T extends readonly MaybeRow[]>(query: PendingQuery<T>) => Promise<RowList<T>>
+    /**
+     * Runs a statement within QUERY_TIMEOUT_SECONDS, or `ms` when given, waiting for a connection
+     * included (see Statements): every statement of a request goes through here.
+     */
+    db: <T extends readonly MaybeRow[]>(query: PendingQuery<T>, ms?: number) => Promise<RowList<T>>
   }
 }
 
@@ -21,7 +24,8 @@ async function database (app: FastifyInstance, options: DatabasePluginOptions): 
   const sql = createSql(options)
   const ms = options.queryTimeoutSeconds * 1000
   app.decorate('sql', sql)
-  app.decorate('db', async <T extends readonly MaybeRow[]>(query: PendingQuery<T>) => await bounded(query, ms))
+  const statements = new Statements(options.poolMax)
+  app.decorate('db', async <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => await statements.run(query, within))
   app.addHook('onClose', async () => { await sql.end({ timeout: 5 }) })
   if (options.migrate) {
     const applied = await migrate(sql)

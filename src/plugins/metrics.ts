@@ -2,7 +2,7 @@
 // the database connections Phoenix holds (as PostgreSQL sees them), and Node's process metrics.
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
-import { applicationName, bounded } from '../db/client.js'
+import { applicationName } from '../db/client.js'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface MetricsOptions {
@@ -47,7 +47,7 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     connections.reset()
     try {
       // Bounded like /readyz: a scrape must answer (db_up 0) while the database does not.
-      const rows = await bounded(app.sql<Array<{ state: string, count: number }>>`
+      const rows = await app.db(app.sql<Array<{ state: string, count: number }>>`
         SELECT coalesce(state, 'unknown') AS state, count(*)::int AS count
         FROM pg_stat_activity
         WHERE application_name = ${applicationName} AND datname = current_database()

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, LogLevel } from 'fastify'
 import { getHealth, getReadiness } from '../../generated/schemas.js'
-import { bounded } from '../db/client.js'
 
 const readyWithinMs = 1500
 
@@ -13,7 +12,7 @@ export default async function health (scope: FastifyInstance, options: { retryAf
   // Within 2 s whatever the database does: a probe that hangs is as bad as one that lies.
   app.get('/readyz', { schema: getReadiness, logLevel: options.logLevel, exposeHeadRoute: true }, async (request, reply) => {
     try {
-      await bounded(app.sql`SELECT 1`, readyWithinMs)
+      await app.db(app.sql`SELECT 1`, readyWithinMs)
       return { status: 'ok' } as const
     } catch (error) {
       request.log.warn({ err: error }, 'database not ready')
