@@ -3,7 +3,7 @@
 // contract still holds because every wait has a client-side bound: requests get a 503 with
 // Retry-After within QUERY_TIMEOUT_SECONDS, /readyz within 2 s, and the service recovers when the
 // database thaws. This file runs a private cluster, so freezing it disturbs no other test file.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
 import { startEmbeddedDatabase } from '../src/db/embedded.js'
 import { requester, testConfig, type Response } from './helper.js'
+import { clusterProcesses } from './server-process.js'
 
 const poolMax = 5
 let dataDir: string
@@ -27,20 +28,6 @@ async function request (method: string, url: string, options: Parameters<ReturnT
   const started = Date.now()
   const response = await requester(app)(method, url, options)
   return { ...response, ms: Date.now() - started }
-}
-
-/** The postmaster of the cluster and every process it started. */
-async function clusterProcesses (): Promise<number[]> {
-  const postmaster = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0])
-  const children: number[] = []
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
-    // pid (comm) state ppid …: the parent is the 2nd field after the command's closing parenthesis.
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (parent === postmaster) children.push(Number(entry))
-  }
-  return [postmaster, ...children]
 }
 
 function thaw (): void {
@@ -70,7 +57,7 @@ afterAll(async () => {
 
 describe('a frozen database', () => {
   it('gets every request a 503 with Retry-After within its deadline, /readyz within 2 s, and /metrics answers', async () => {
-    frozen = await clusterProcesses()
+    frozen = await clusterProcesses(join(dataDir, 'pg'))
     for (const pid of frozen) process.kill(pid, 'SIGSTOP')
     try {
       const sent = Array.from({ length: 20 }, (_, i) => `during the freeze ${i}`)

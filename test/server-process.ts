@@ -148,3 +148,17 @@ export async function cleanUpServers (): Promise<void> {
   }
   for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true })
 }
+
+/** The postmaster of the PostgreSQL cluster in `clusterDir` and every process it started (Linux). */
+export async function clusterProcesses (clusterDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
+  const children: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    // pid (comm) state ppid …: the parent is the 2nd field after the command's closing parenthesis.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (parent === postmaster) children.push(Number(entry))
+  }
+  return [postmaster, ...children]
+}
