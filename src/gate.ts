@@ -6,13 +6,16 @@ export class Gate {
 
   constructor (private readonly max: number) {}
 
-  /** Resolves true once entered (call leave() exactly once then), false after `waitMs` without room. */
-  async enter (waitMs: number): Promise<boolean> {
+  /**
+   * True once entered (call leave() exactly once then), false after `waitMs` without room: at
+   * once (no promise) when there is room.
+   */
+  enter (waitMs: number): true | Promise<boolean> {
     if (this.holders < this.max) {
       this.holders += 1
       return true
     }
-    return await new Promise<boolean>((resolve) => {
+    return new Promise<boolean>((resolve) => {
       const admit = (): void => {
         clearTimeout(timer)
         resolve(true)

@@ -23,10 +23,13 @@ export interface DatabasePluginOptions extends DatabaseOptions {
 async function database (app: FastifyInstance, options: DatabasePluginOptions): Promise<void> {
   const sql = createSql(options)
   const ms = options.queryTimeoutSeconds * 1000
-  app.decorate('sql', sql)
   const statements = new Statements(options.poolMax)
-  app.decorate('db', async <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => await statements.run(query, within))
-  app.addHook('onClose', async () => { await sql.end({ timeout: 5 }) })
+  app.decorate('sql', sql)
+  app.decorate('db', <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => statements.run(query, within))
+  app.addHook('onClose', async () => {
+    statements.close()
+    await sql.end({ timeout: 5 })
+  })
   if (options.migrate) {
     const applied = await migrate(sql)
     if (applied.length > 0) app.log.info({ migrations: applied }, 'applied migrations')

@@ -17,17 +17,15 @@ async function shutdown (app: FastifyInstance): Promise<void> {
   let closing = false
   let lastArrival = 0
 
-  app.addHook('onRequest', (_request, _reply, done) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     if (!closing) {
       done()
       return
     }
     lastArrival = Date.now()
+    // The connection closes after this answer: the client learns it before it sends another.
+    reply.header('connection', 'close')
     done(new ApiError(503, messages.shuttingDown))
-  })
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close')
-    done(null, payload)
   })
 
   app.addHook('preClose', async () => {
