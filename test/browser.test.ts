@@ -2,6 +2,8 @@
 // from the app itself), lists every operation of openapi.yaml, and a key holder can authorize and
 // create a record from it. A browser cannot use inject, so the app listens on a real socket.
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -191,5 +193,42 @@ describe.skipIf(skip)(title, { timeout: 60_000 }, () => {
     const read = await fetch(`${base}/api/read/${id}`)
     expect(read.status).toBe(200)
     expect((await read.json() as { record_info: unknown }).record_info).toEqual(expect.objectContaining({ ...record, id, lastmodifiedby: username }))
+  })
+
+  it('shows the landing page with its own style allowed by its Content-Security-Policy', async () => {
+    await page.goto(`${base}/`)
+    // 40rem: the page's style applied (a CSP violation would also show as a console error).
+    // A string: the test's TypeScript has no DOM types; this runs in the page.
+    expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).toBe('640px')
+  })
+
+  it('lets a page on another site issue a key with fetch() and read it, but not with a form', async () => {
+    // Another site: the page is served from "localhost", the API is at 127.0.0.1.
+    const offsite = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      response.end(`<!doctype html><html><body>
+<form id="squat" method="post" enctype="text/plain" action="${base}/api/generate_key/squatted_by_form"><input name="x" value="1"></form>
+<output id="fetched"></output>
+<script>
+fetch('${base}/api/generate_key/issued_by_fetch', { method: 'POST' })
+  .then((response) => response.json())
+  .then((body) => { document.getElementById('fetched').textContent = body.api_key })
+</script></body></html>`)
+    })
+    await new Promise<void>((resolve) => offsite.listen(0, 'localhost', resolve))
+    try {
+      const port = (offsite.address() as AddressInfo).port
+      await page.goto(`http://localhost:${port}/`)
+      await page.locator('#fetched').filter({ hasText: /^phx_/ }).waitFor()
+      const refused = page.waitForResponse((response) => response.url().endsWith('/api/generate_key/squatted_by_form'))
+      await page.locator('#squat').evaluate((form) => { (form as unknown as { submit: () => void }).submit() })
+      expect((await refused).status()).toBe(403)
+      expect((await fetch(`${base}/api/generate_key/issued_by_fetch`, { method: 'POST' })).status).toBe(409)
+      expect((await fetch(`${base}/api/generate_key/squatted_by_form`, { method: 'POST' })).status).toBe(201)
+      // The browser reports the refused navigation (403) as a console error: that one is expected.
+      consoleErrors = consoleErrors.filter((text) => !text.includes('403'))
+    } finally {
+      offsite.close()
+    }
   })
 })
