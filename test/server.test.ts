@@ -201,7 +201,10 @@ describe('a bad configuration value', () => {
   it.each([
     ['PORT', 'abc'],
     ['LOG_LEVEL', 'loud'],
-    ['DATABASE_URL', 'mysql://x']
+    ['DATABASE_URL', 'mysql://x'],
+    ['TRUST_PROXY', 'proxy.example'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['HEADERS_TIMEOUT_SECONDS', '60']
   ])('stops the process with exit code 1 naming %s (%s) before starting a database', async (name, value) => {
     const dataDir = await tempDir()
     const server = await startServer({ dataDir, env: { [name]: value } })
