@@ -2,7 +2,7 @@
 // or an embedded cluster in a temporary directory), with a fresh database for each, migrated by
 // the project's own migrations and seeded straight through SQL.
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,6 +14,8 @@ import { digestKey } from '../src/plugins/auth.js'
 export interface BenchServer {
   /** `embedded PostgreSQL …` or the server of BENCH_DATABASE_URL (without credentials). */
   description: string
+  /** The cluster's postmaster when it runs on this machine (its CPU time can be read), else undefined. */
+  postmasterPid: number | undefined
   createDatabase: (suffix: string) => Promise<BenchDatabase>
   /** Drops every database it created and stops the embedded cluster, if any. */
   close: () => Promise<void>
@@ -56,11 +58,14 @@ export async function openBenchServer (serverUrl: string | undefined, log: (line
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
   const [{ server_version: version }] = await admin<[{ server_version: string }]>`SHOW server_version`
   description += `, PostgreSQL ${version}`
+  const [{ pid: backendPid }] = await admin<[{ pid: number }]>`SELECT pg_backend_pid() AS pid`
+  const postmasterPid = await localPostmaster(backendPid)
   const run = randomBytes(4).toString('hex')
   const created: BenchDatabase[] = []
 
   return {
     description,
+    postmasterPid,
     createDatabase: async (suffix) => {
       const name = `phoenix_bench_${run}_${suffix}`
       await admin.unsafe(`CREATE DATABASE ${name}`)
@@ -82,6 +87,16 @@ export async function openBenchServer (serverUrl: string | undefined, log: (line
       await cleanup()
     }
   }
+}
+
+// A backend's parent is the postmaster, if the backend is a process of this machine at all (the
+// server may be elsewhere, or in another PID namespace, where the number means nothing here).
+async function localPostmaster (backendPid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${backendPid}/stat`, 'utf8').catch(() => '')
+  if (!stat.includes('(postgres)')) return undefined
+  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  const parentStat = await readFile(`/proc/${parent}/stat`, 'utf8').catch(() => '')
+  return parentStat.includes('(postgres)') ? parent : undefined
 }
 
 export const benchUsername = 'bench'
@@ -117,12 +132,10 @@ export async function stuckSessions (sql: Sql, graceMs = 3000): Promise<StuckSes
   }
 }
 
-/** Issues the key the load uses, as Phoenix would store it (its SHA-256 digest only). */
-export async function seedKey (sql: Sql, key: string): Promise<void> {
-  await sql`
-    INSERT INTO authenticationkey (username, key_digest, created_on)
-    VALUES (${benchUsername}, ${digestKey(key)}, '2026-01-01T00:00:00Z')
-  `
+/** Issues the keys the load uses, one user each (bench_1, bench_2, …), as Phoenix stores them (SHA-256 digests only). */
+export async function seedKeys (sql: Sql, keys: string[]): Promise<void> {
+  const rows = keys.map((key, index) => ({ username: `${benchUsername}_${index + 1}`, key_digest: digestKey(key), created_on: '2026-01-01T00:00:00Z' }))
+  await sql`INSERT INTO authenticationkey ${sql(rows, 'username', 'key_digest', 'created_on')}`
 }
 
 /**

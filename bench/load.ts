@@ -1,8 +1,6 @@
-// The operations under load and the load generator (autocannon, in the harness's process): a fixed
-// number of connections for a fixed time, each response's latency recorded at microsecond
-// resolution (autocannon's own histogram keeps whole milliseconds).
-import { createHistogram } from 'node:perf_hooks'
-import autocannon from 'autocannon'
+// The operations under load, described as data so that either load generator (bench/wrk.ts,
+// bench/autocannon.ts) sends the same requests: which path each request takes, which key it
+// carries and which status it must get.
 import type { Sql } from 'postgres'
 import { resetRecords } from './db.js'
 
@@ -12,11 +10,19 @@ export type OpName = typeof opNames[number]
 export interface OpSettings {
   /** Records present for list (all of them), read and modify. */
   records: number
-  /** The api-key header of the seeded key. */
-  key: string
+  /** The seeded keys (one user each) the writes cycle over, one per request. */
+  keys: string[]
   /** Seconds of load one prepared state must last (warm-up + measurement). */
   seconds: number
 }
+
+/** Where the request numbered n (from 0) goes. */
+export type PathPlan =
+  | { kind: 'fixed', path: string }
+  /** `${prefix}${n % count + 1}`: ids cycling over the seeded records. */
+  | { kind: 'cycle', prefix: string, count: number }
+  /** `${prefix}${n + 1}`: a value no earlier request used (a record to remove, a new username). */
+  | { kind: 'sequence', prefix: string }
 
 export interface Op {
   name: OpName
@@ -25,10 +31,33 @@ export interface Op {
   /** Puts the database in the state the load expects. */
   prepare: (sql: Sql) => Promise<void>
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
-  headers?: Record<string, string>
+  path: PathPlan
+  /** JSON body of every request (sent with content-type: application/json). */
   body?: string
-  /** The next request's path: ids and usernames move on with every request where they must. */
-  nextPath: () => string
+  /** api-key of the request numbered n: keys[n % keys.length]; none when empty. */
+  keys: string[]
+  /** The number of the next request: a load run starts here and moves it past what it sent. */
+  next: number
+}
+
+export interface LoadRequest {
+  method: Op['method']
+  path: string
+  headers: Record<string, string>
+  body?: string
+}
+
+export function requestAt (op: Op, n: number): LoadRequest {
+  const { path } = op
+  const headers: Record<string, string> = {}
+  if (op.body !== undefined) headers['content-type'] = 'application/json'
+  if (op.keys.length > 0) headers['api-key'] = op.keys[n % op.keys.length]!
+  return {
+    method: op.method,
+    path: path.kind === 'fixed' ? path.path : `${path.prefix}${path.kind === 'cycle' ? n % path.count + 1 : n + 1}`,
+    headers,
+    ...(op.body === undefined ? {} : { body: op.body })
+  }
 }
 
 // Removes need one distinct existing id each. A remove costs at least a round trip and a commit,
@@ -43,48 +72,45 @@ const patchBody = JSON.stringify({ value1: 'modified by the benchmark', value2: 
  * server has its own database, but warm-up, rounds and measurement share one).
  */
 export function createOps (settings: OpSettings, serverTag: string): Map<OpName, Op> {
-  const { records, key } = settings
-  const json = { 'content-type': 'application/json', 'api-key': key }
+  const { records, keys } = settings
   const base = async (sql: Sql): Promise<void> => { await resetRecords(sql, records) }
-  let readCounter = 0
-  let modifyCounter = 0
-  let removeCounter = 0
-  let userCounter = 0
   const removable = Math.max(records, Math.ceil(settings.seconds * maxRemovesPerSecond))
-
+  const remove: Op = {
+    name: 'remove',
+    status: 200,
+    prepare: async (sql) => {
+      await resetRecords(sql, removable)
+      remove.next = 0
+    },
+    method: 'DELETE',
+    path: { kind: 'sequence', prefix: '/api/remove/' },
+    keys,
+    next: 0
+  }
   const ops: Op[] = [
-    { name: 'read', status: 200, prepare: base, method: 'GET', nextPath: () => `/api/read/${(readCounter++ % records) + 1}` },
-    { name: 'list', status: 200, prepare: base, method: 'GET', nextPath: () => '/api/list' },
-    { name: 'create', status: 201, prepare: base, method: 'POST', headers: json, body: recordBody, nextPath: () => '/api/create' },
+    { name: 'read', status: 200, prepare: base, method: 'GET', path: { kind: 'cycle', prefix: '/api/read/', count: records }, keys: [], next: 0 },
+    { name: 'list', status: 200, prepare: base, method: 'GET', path: { kind: 'fixed', path: '/api/list' }, keys: [], next: 0 },
+    { name: 'create', status: 201, prepare: base, method: 'POST', path: { kind: 'fixed', path: '/api/create' }, body: recordBody, keys, next: 0 },
     {
       name: 'modify',
       status: 200,
       prepare: base,
       method: 'PATCH',
-      headers: json,
+      path: { kind: 'cycle', prefix: '/api/modify/', count: records },
       body: patchBody,
-      nextPath: () => `/api/modify/${(modifyCounter++ % records) + 1}`
+      keys,
+      next: 0
     },
-    {
-      name: 'remove',
-      status: 200,
-      prepare: async (sql) => {
-        await resetRecords(sql, removable)
-        removeCounter = 0
-      },
-      method: 'DELETE',
-      headers: { 'api-key': key },
-      nextPath: () => `/api/remove/${++removeCounter}`
-    },
-    {
-      name: 'generate_key',
-      status: 201,
-      prepare: async () => {},
-      method: 'POST',
-      nextPath: () => `/api/generate_key/load_${serverTag}_${++userCounter}`
-    }
+    remove,
+    // Never reset: usernames stay new across warm-ups and rounds.
+    { name: 'generate_key', status: 201, prepare: async () => {}, method: 'POST', path: { kind: 'sequence', prefix: `/api/generate_key/load_${serverTag}_` }, keys: [], next: 0 }
   ]
   return new Map(ops.map((op) => [op.name, op]))
+}
+
+export interface LoadOptions {
+  seconds: number
+  connections: number
 }
 
 export interface LoadResult {
@@ -94,43 +120,21 @@ export interface LoadResult {
   requestsPerSecond: number
   /** Latency percentiles of every response, in milliseconds. */
   p50: number
+  p90: number
   p99: number
   /** Connection errors, timeouts and responses with another status than expected. */
   errors: number
-  statusCodes: Record<string, number>
+  /** `errors` by kind: connect, read, write, timeout (as the generator tells them apart), status. */
+  errorsByKind: Record<string, number>
+  /** Responses with another status than the operation's, by status. */
+  unexpectedStatuses: Record<string, number>
+  /** CPU time the load generator used, in microseconds per response. */
+  generatorCpuPerRequest: number
 }
 
-export async function runLoad (url: string, op: Op, options: { seconds: number, connections: number }): Promise<LoadResult> {
-  const latencies = createHistogram()
-  const statusCodes: Record<string, number> = {}
-  let unexpected = 0
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-      url,
-      connections: options.connections,
-      duration: options.seconds,
-      timeout: 10,
-      requests: [{
-        method: op.method,
-        ...(op.headers === undefined ? {} : { headers: op.headers }),
-        ...(op.body === undefined ? {} : { body: op.body }),
-        setupRequest: (request) => ({ ...request, path: op.nextPath() })
-      }]
-    }, (error: unknown, result) => { if (error === null || error === undefined) resolve(result); else reject(error) })
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      latencies.record(Math.max(1, Math.round(responseTime * 1000)))
-      statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1
-      if (statusCode !== op.status) unexpected += 1
-    })
-  })
-  const requests = result.requests.total
-  return {
-    requests,
-    seconds: result.duration,
-    requestsPerSecond: requests / result.duration,
-    p50: latencies.count === 0 ? 0 : latencies.percentile(50) / 1000,
-    p99: latencies.count === 0 ? 0 : latencies.percentile(99) / 1000,
-    errors: result.errors + unexpected,
-    statusCodes
-  }
+export interface LoadGenerator {
+  name: 'wrk' | 'autocannon'
+  /** What ran, for the report: program, version, threads, pinning. */
+  description: string
+  run: (url: string, op: Op, options: LoadOptions) => Promise<LoadResult>
 }

@@ -6,18 +6,37 @@ export type ServerName = 'phoenix' | 'baseline'
 export interface Measurement extends LoadResult {
   /** Server CPU time (user + system, all threads) per response, in microseconds. */
   cpuPerRequest: number
+  /** The PostgreSQL cluster's CPU time (every process) per response, in µs; NaN when not on this machine. */
+  databaseCpuPerRequest: number
   /** Database sessions left busy after the warm-up or the load (counted in `errors`). */
   stuckSessions: number
   /** When the measured load ran, on the monotonic clock (µs), to cut CPU profiles to it. */
   window: { start: number, end: number }
 }
 
+/** One server's rounds of one operation: the median of each number, the sum of the errors. */
+export interface Summary {
+  requestsPerSecond: number
+  p50: number
+  p90: number
+  p99: number
+  cpuPerRequest: number
+  databaseCpuPerRequest: number
+  generatorCpuPerRequest: number
+  /** Over all rounds. */
+  requests: number
+  errors: number
+  errorsByKind: Record<string, number>
+  unexpectedStatuses: Record<string, number>
+  stuckSessions: number
+}
+
 export interface OpReport {
   op: OpName
-  /** The median round of each server (by req/s); every round is kept in `rounds`. */
-  phoenix: Measurement
-  baseline: Measurement
-  ratio: { requestsPerSecond: number, p99: number }
+  phoenix: Summary
+  baseline: Summary
+  /** Phoenix ÷ baseline, the median of the rounds' ratios (each round runs both servers back to back). */
+  ratio: { requestsPerSecond: number, p99: number, cpuPerRequest: number }
   rounds: Array<Record<ServerName, Measurement>>
 }
 
@@ -49,16 +68,47 @@ export function median<T> (items: T[], key: (item: T) => number): T {
   return item
 }
 
+/** The median of the finite values (the mean of the middle two for an even count); NaN when there are none. */
+export function medianOf (values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+  if (sorted.length === 0) return NaN
+  const middle = (sorted.length - 1) / 2
+  return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2
+}
+
+function add (total: Record<string, number>, counts: Record<string, number>): Record<string, number> {
+  for (const [name, count] of Object.entries(counts)) if (count !== 0) total[name] = (total[name] ?? 0) + count
+  return total
+}
+
+function summarize (measurements: Measurement[]): Summary {
+  const medianBy = (key: (item: Measurement) => number): number => medianOf(measurements.map(key))
+  return {
+    requestsPerSecond: medianBy((item) => item.requestsPerSecond),
+    p50: medianBy((item) => item.p50),
+    p90: medianBy((item) => item.p90),
+    p99: medianBy((item) => item.p99),
+    cpuPerRequest: medianBy((item) => item.cpuPerRequest),
+    databaseCpuPerRequest: medianBy((item) => item.databaseCpuPerRequest),
+    generatorCpuPerRequest: medianBy((item) => item.generatorCpuPerRequest),
+    requests: measurements.reduce((sum, item) => sum + item.requests, 0),
+    errors: measurements.reduce((sum, item) => sum + item.errors, 0),
+    errorsByKind: measurements.reduce((total, item) => add(total, { ...item.errorsByKind, stuckSessions: item.stuckSessions }), {}),
+    unexpectedStatuses: measurements.reduce((total, item) => add(total, item.unexpectedStatuses), {}),
+    stuckSessions: measurements.reduce((sum, item) => sum + item.stuckSessions, 0)
+  }
+}
+
 export function opReport (op: OpName, rounds: Array<Record<ServerName, Measurement>>): OpReport {
-  const phoenix = median(rounds.map((round) => round.phoenix), (item) => item.requestsPerSecond)
-  const baseline = median(rounds.map((round) => round.baseline), (item) => item.requestsPerSecond)
+  const ratio = (key: (item: Measurement) => number): number => medianOf(rounds.map((round) => key(round.phoenix) / key(round.baseline)))
   return {
     op,
-    phoenix,
-    baseline,
+    phoenix: summarize(rounds.map((round) => round.phoenix)),
+    baseline: summarize(rounds.map((round) => round.baseline)),
     ratio: {
-      requestsPerSecond: phoenix.requestsPerSecond / baseline.requestsPerSecond,
-      p99: phoenix.p99 / baseline.p99
+      requestsPerSecond: ratio((item) => item.requestsPerSecond),
+      p99: ratio((item) => item.p99),
+      cpuPerRequest: ratio((item) => item.cpuPerRequest)
     },
     rounds
   }
@@ -86,30 +136,69 @@ function table (header: string[], rows: string[][]): string {
 }
 
 export function formatTable (ops: OpReport[], large: LargeListReport | undefined): string {
-  const header = ['op', 'phoenix req/s', 'p50 ms', 'p99 ms', 'errors', 'baseline req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio req/s', 'ratio p99']
+  const header = ['op', 'phoenix req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'errors', 'baseline req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'errors',
+    'req/s P÷B', 'p99 P÷B', 'cpu P÷B']
+  const columns = (summary: Summary): string[] => [
+    fixed(summary.requestsPerSecond, 0), fixed(summary.p50, 2), fixed(summary.p99, 2), fixed(summary.cpuPerRequest, 0), String(summary.errors)
+  ]
   const rows = ops.map(({ op, phoenix, baseline, ratio }) => [
-    op,
-    fixed(phoenix.requestsPerSecond, 0), fixed(phoenix.p50, 2), fixed(phoenix.p99, 2), String(phoenix.errors),
-    fixed(baseline.requestsPerSecond, 0), fixed(baseline.p50, 2), fixed(baseline.p99, 2), String(baseline.errors),
-    fixed(ratio.requestsPerSecond, 2), fixed(ratio.p99, 2)
+    op, ...columns(phoenix), ...columns(baseline), fixed(ratio.requestsPerSecond, 2), fixed(ratio.p99, 2), fixed(ratio.cpuPerRequest, 2)
   ])
   const lines = [table(header, rows)]
+  if (ops.length > 0) {
+    lines.push('', 'cpu µs/req: the server process\'s user + system time (/proc/<pid>/stat, all threads) ÷ responses in the measured window. ' +
+      'P÷B: Phoenix ÷ baseline, the median of the rounds\' ratios; req/s above 1 means Phoenix is faster, p99 and cpu above 1 mean Phoenix is slower or costlier.')
+    const perOp = (value: (report: OpReport) => string): string => ops.map((report) => `${report.op} ${value(report)}`).join(', ')
+    if (ops.some((report) => Number.isFinite(report.phoenix.databaseCpuPerRequest))) {
+      lines.push('', `PostgreSQL CPU per request (the whole cluster), phoenix vs baseline (µs): ${perOp(({ phoenix, baseline }) =>
+        `${fixed(phoenix.databaseCpuPerRequest, 0)} vs ${fixed(baseline.databaseCpuPerRequest, 0)}`)}`)
+    }
+    lines.push('', `load generator CPU per request, under phoenix vs baseline (µs): ${perOp(({ phoenix, baseline }) =>
+      `${fixed(phoenix.generatorCpuPerRequest, 0)} vs ${fixed(baseline.generatorCpuPerRequest, 0)}`)}`)
+  }
   if (large !== undefined) {
     lines.push('', `GET /api/list over ${large.rows} rows: phoenix ${fixed(large.phoenix.milliseconds, 0)} ms, RSS +${megabytes(large.phoenix.rssGrowth)}; ` +
       `baseline ${fixed(large.baseline.milliseconds, 0)} ms, RSS +${megabytes(large.baseline.rssGrowth)}; ratio time ${fixed(large.ratio.milliseconds, 2)}`)
   }
-  for (const { op, rounds } of ops) {
+  for (const report of ops) {
     for (const name of ['phoenix', 'baseline'] as const) {
-      const stuck = rounds.reduce((sum, round) => sum + round[name].stuckSessions, 0)
-      if (stuck > 0) {
-        lines.push('', `${name} ${op}: ${stuck} database session(s) still busy after the load stopped (a query or cursor left open ` +
-          'when clients disconnected), counted as errors and terminated by the harness')
-      }
+      const { errors, errorsByKind, unexpectedStatuses, stuckSessions } = report[name]
+      if (errors === 0) continue
+      const kinds = Object.entries(errorsByKind).map(([kind, count]) => `${kind} ${count}`).join(', ')
+      const statuses = Object.entries(unexpectedStatuses).map(([status, count]) => `${status} ×${count}`).join(', ')
+      const stuck = '; stuckSessions: database sessions still busy after the load stopped (a query or cursor left open when clients ' +
+        'disconnected), terminated by the harness'
+      lines.push('', `${name} ${report.op}: ${errors} error(s) over all rounds (${kinds})` +
+        `${statuses === '' ? '' : `; statuses other than expected: ${statuses}`}${stuckSessions > 0 ? stuck : ''}`)
     }
   }
-  if (ops.length > 0) {
-    lines.push('', `server CPU per request, phoenix vs baseline (µs): ${ops.map(({ op, phoenix, baseline }) =>
-      `${op} ${fixed(phoenix.cpuPerRequest, 0)} vs ${fixed(baseline.cpuPerRequest, 0)} (${fixed(phoenix.cpuPerRequest / baseline.cpuPerRequest, 2)}x)`).join(', ')}`)
+  return lines.join('\n')
+}
+
+export interface LimitSettings {
+  /** Keys the writes cycle over, one per request. */
+  keys: number
+  /** Phoenix's defaults. */
+  writesPerSecond: number
+  keyIssuePerMinute: number
+}
+
+/** How close the writes came to Phoenix's limit per key, and what generate_key ran without. */
+export function formatLimits (ops: OpReport[], limits: LimitSettings): string {
+  const lines: string[] = []
+  const writes = ops.filter((report) => ['create', 'modify', 'remove'].includes(report.op))
+  if (writes.length > 0 && limits.writesPerSecond > 0) {
+    const fastest = Math.max(...writes.flatMap((report) => report.rounds.map((round) => round.phoenix.requestsPerSecond)))
+    const perKey = fastest / limits.keys
+    lines.push(`Writes (${writes.map((report) => report.op).join(', ')}) cycle over ${limits.keys} key(s), one user each, one key per request; ` +
+      `Phoenix's write limit is on at its default, WRITES_PER_SECOND=${limits.writesPerSecond} per key. Its fastest write round ran ` +
+      `${fixed(fastest, 0)} req/s, about ${fixed(perKey, 1)} per key per second` +
+      (fastest > limits.writesPerSecond ? ` (with a single key, all but ${limits.writesPerSecond} writes a second would have been 429s).` : '.') +
+      (perKey > 0.8 * limits.writesPerSecond ? ' WARNING: near or over the limit; run with more --keys (429s count as errors).' : ''))
+  }
+  if (ops.some((report) => report.op === 'generate_key') && limits.keyIssuePerMinute > 0) {
+    lines.push(`generate_key: Phoenix runs with KEY_ISSUE_PER_MINUTE=0 (its default, ${limits.keyIssuePerMinute} keys per client address per minute, ` +
+      'would refuse all but the first few requests of a load from one address), so that limit\'s check is not part of what is measured.')
   }
   return lines.join('\n')
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: Phoenix (its production build, logging on) and the bare node:http baseline
 // (bench/baseline.ts), each a child process on its own fresh database on one PostgreSQL server,
-// driven in turn by the same load; prints one table of req/s, latency, errors and ratios.
+// driven in turn by the same load (wrk, or autocannon); prints one table of req/s, latency, CPU
+// time per request, errors and ratios.
 // See bench/README.md for what is measured and how.
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -13,14 +14,17 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../src/db/embedded.js'
-import { openBenchServer, resetRecords, seedKey, stuckSessions, type BenchDatabase } from './db.js'
-import { createOps, opNames, runLoad, type Op, type OpName } from './load.js'
+import { loadConfig } from '../src/config.js'
+import { autocannonGenerator } from './autocannon.js'
+import { openBenchServer, resetRecords, seedKeys, stuckSessions, type BenchDatabase } from './db.js'
+import { createOps, opNames, requestAt, type LoadGenerator, type Op, type OpName } from './load.js'
 import { summarizeProfile } from './profile.js'
 import {
-  checkTargets, formatTable, formatTargets, largeListReport, opReport,
+  checkTargets, formatLimits, formatTable, formatTargets, largeListReport, opReport,
   type LargeListReport, type LargeListRun, type Measurement, type OpReport, type ServerName
 } from './report.js'
-import { cpuTime, peakRss, resetPeakRss, rss, startServer, type ServerProcess } from './servers.js'
+import { cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime, type ServerProcess } from './servers.js'
+import { tasksetAvailable, wrkGenerator, wrkInstallHint, wrkVersion } from './wrk.js'
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const resultsDir = join(projectRoot, 'bench', 'results')
@@ -29,7 +33,12 @@ const usage = `Usage: npm run bench -- [options]
 
   --duration <s>      measured seconds per operation and server (default 8)
   --warmup <s>        warm-up seconds before each measurement, not counted (default 2)
+  --generator <name>  wrk (default when wrk is on PATH) or autocannon (in the harness's process)
+  --wrk-threads <n>   wrk's threads (default 1)
+  --wrk-cpus <list>   pin wrk to these CPUs with taskset, e.g. 1 or 0,1 (default: not pinned)
   --connections <n>   concurrent connections of the load generator (default 16)
+  --keys <n>          keys (one user each) the writes cycle over, one per request, so that no key
+                      reaches Phoenix's WRITES_PER_SECOND (default 256)
   --records <n>       records present for read, list and modify (default 1000)
   --large <n>         rows for the single large GET /api/list (default 100000; 0 skips it)
   --large-runs <n>    large lists per server; the median time is reported (default 3)
@@ -47,6 +56,10 @@ Environment: BENCH_DATABASE_URL=postgres://user@host:port/db runs on that server
 dropping databases named phoenix_bench_*); by default an embedded PostgreSQL is started.`
 
 interface Options {
+  generator: 'wrk' | 'autocannon' | undefined
+  wrkThreads: number
+  wrkCpus: string | undefined
+  keys: number
   duration: number
   warmup: number
   connections: number
@@ -66,6 +79,10 @@ interface Options {
 function parseOptions (): Options {
   const { values } = parseArgs({
     options: {
+      generator: { type: 'string' },
+      'wrk-threads': { type: 'string', default: '1' },
+      'wrk-cpus': { type: 'string' },
+      keys: { type: 'string', default: '256' },
       duration: { type: 'string', default: '8' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
@@ -96,7 +113,17 @@ function parseOptions (): Options {
   for (const name of only) {
     if (!(opNames as readonly string[]).includes(name)) throw new Error(`--only: unknown operation ${JSON.stringify(name)} (known: ${opNames.join(', ')})`)
   }
+  if (values.generator !== undefined && values.generator !== 'wrk' && values.generator !== 'autocannon') {
+    throw new Error(`--generator must be wrk or autocannon, got ${JSON.stringify(values.generator)}`)
+  }
+  if (values['wrk-cpus'] !== undefined && !/^\d+([-,]\d+)*$/.test(values['wrk-cpus'])) {
+    throw new Error(`--wrk-cpus must be a CPU list like 1 or 0,1 or 0-1, got ${JSON.stringify(values['wrk-cpus'])}`)
+  }
   return {
+    generator: values.generator,
+    wrkThreads: number('wrk-threads', values['wrk-threads'], 1),
+    wrkCpus: values['wrk-cpus'],
+    keys: number('keys', values.keys, 1),
     duration: number('duration', values.duration, 1),
     warmup: number('warmup', values.warmup, 0),
     connections: number('connections', values.connections, 1),
@@ -132,11 +159,21 @@ function build (): void {
   if (baseline.status !== 0) throw new Error('compiling bench/baseline.ts failed')
 }
 
+// Phoenix's defaults, and the name of every variable src/config.ts reads (learned by letting it
+// read an environment that records what is asked of it).
+const phoenixVariables = new Set<string>()
+const phoenixDefaults = loadConfig(new Proxy({}, {
+  get: (_target, name) => {
+    if (typeof name === 'string') phoenixVariables.add(name)
+    return undefined
+  }
+}))
+
 // Phoenix's own settings are dropped from the inherited environment, so both servers get the
 // defaults except what the harness sets on purpose.
 function serverEnv (settings: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env = { ...process.env }
-  for (const name of ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'DB_POOL_MAX', 'RETRY_AFTER_SECONDS']) delete env[name]
+  for (const name of phoenixVariables) delete env[name]
   for (const [name, value] of Object.entries(settings)) if (value !== undefined) env[name] = value
   return env
 }
@@ -228,11 +265,8 @@ async function checkParity (targets: Target[], options: Options): Promise<void> 
     bodies.add(`${read.status} ${await read.text()}`)
     for (const name of opNames) {
       const op = target.ops.get(name)!
-      const response = await fetch(`${target.server.url}${op.nextPath()}`, {
-        method: op.method,
-        ...(op.headers === undefined ? {} : { headers: op.headers }),
-        ...(op.body === undefined ? {} : { body: op.body })
-      })
+      const { path, ...request } = requestAt(op, op.next++)
+      const response = await fetch(`${target.server.url}${path}`, request)
       const text = await response.text()
       let json: unknown
       try {
@@ -253,7 +287,7 @@ async function checkParity (targets: Target[], options: Options): Promise<void> 
 
 const monotonicMicroseconds = (): number => Number(process.hrtime.bigint() / 1000n)
 
-async function measureOp (target: Target, name: OpName, options: Options): Promise<Measurement> {
+async function measureOp (target: Target, name: OpName, options: Options, generator: LoadGenerator, postmasterPid: number | undefined): Promise<Measurement> {
   const op = target.ops.get(name)!
   const stuck = async (phase: string): Promise<number> => {
     const sessions = await stuckSessions(target.database.sql)
@@ -266,15 +300,18 @@ async function measureOp (target: Target, name: OpName, options: Options): Promi
   await op.prepare(target.database.sql)
   let stuckCount = 0
   if (options.warmup > 0) {
-    await runLoad(target.server.url, op, { seconds: options.warmup, connections: options.connections })
+    await generator.run(target.server.url, op, { seconds: options.warmup, connections: options.connections })
     stuckCount += await stuck('warm-up')
   }
   await alive(target)
+  const databaseCpu = async (): Promise<number> => postmasterPid === undefined ? NaN : await treeCpuTime(postmasterPid).catch(() => NaN)
+  const databaseBefore = await databaseCpu()
   const cpuBefore = await cpuTime(target.server.pid)
   const start = monotonicMicroseconds()
-  const result = await runLoad(target.server.url, op, { seconds: options.duration, connections: options.connections })
+  const result = await generator.run(target.server.url, op, { seconds: options.duration, connections: options.connections })
   const end = monotonicMicroseconds()
   const cpuAfter = await cpuTime(target.server.pid)
+  const databaseAfter = await databaseCpu()
   await alive(target)
   stuckCount += await stuck('load')
   return {
@@ -282,8 +319,22 @@ async function measureOp (target: Target, name: OpName, options: Options): Promi
     errors: result.errors + stuckCount,
     stuckSessions: stuckCount,
     cpuPerRequest: result.requests === 0 ? NaN : (cpuAfter - cpuBefore) * 1000 / result.requests,
+    databaseCpuPerRequest: result.requests === 0 ? NaN : (databaseAfter - databaseBefore) * 1000 / result.requests,
     window: { start, end }
   }
+}
+
+function chooseGenerator (options: Options, scriptDir: string): LoadGenerator {
+  if (options.generator === 'autocannon') return autocannonGenerator()
+  const version = wrkVersion()
+  if (version === undefined) {
+    if (options.generator === 'wrk') throw new Error(wrkInstallHint)
+    progress(`WARNING: ${wrkInstallHint}. Falling back to autocannon in the harness's process, which takes CPU time from the servers it measures.`)
+    const fallback = autocannonGenerator()
+    return { ...fallback, description: `${fallback.description} (wrk is not on PATH: apt-get install -y wrk)` }
+  }
+  if (options.wrkCpus !== undefined && !tasksetAvailable()) throw new Error('--wrk-cpus needs taskset (util-linux), which is not on PATH')
+  return wrkGenerator({ version, threads: options.wrkThreads, cpus: options.wrkCpus, scriptDir })
 }
 
 async function main (): Promise<void> {
@@ -317,17 +368,25 @@ async function main (): Promise<void> {
     const logDir = options.keepLogs ? resultsDir : await mkdtemp(join(tmpdir(), 'phoenix-bench-logs-'))
     if (!options.keepLogs) cleanups.push(async () => { await rm(logDir, { recursive: true, force: true }) })
 
+    const scriptDir = await mkdtemp(join(tmpdir(), 'phoenix-bench-wrk-'))
+    cleanups.push(async () => { await rm(scriptDir, { recursive: true, force: true }) })
+    const generator = chooseGenerator(options, scriptDir)
+    progress(`load generator: ${generator.description}`)
+
     progress('starting PostgreSQL')
     const benchServer = await openBenchServer(process.env.BENCH_DATABASE_URL, progress)
     cleanups.push(benchServer.close)
     progress(`database server: ${benchServer.description}`)
 
-    const key = `phx_${randomBytes(32).toString('base64url')}`
+    const keys = Array.from({ length: options.keys }, () => `phx_${randomBytes(32).toString('base64url')}`)
+    // Phoenix's settings are its defaults but one: generate_key's limit per client address would
+    // refuse all but the first few keys of a load that comes from one address.
+    const phoenixOverrides = { KEY_ISSUE_PER_MINUTE: '0' }
     const seconds = options.warmup + options.duration
     const targets: Target[] = []
     for (const name of ['phoenix', 'baseline'] as const) {
       const database = await benchServer.createDatabase(name)
-      await seedKey(database.sql, key)
+      await seedKeys(database.sql, keys)
       const port = await freePort()
       const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', resultsDir, '--cpu-prof-name', `${name}-${stamp}.cpuprofile`] : []
       const entry = name === 'phoenix' ? phoenixEntry : baselineEntry
@@ -342,18 +401,19 @@ async function main (): Promise<void> {
           PORT: String(port),
           HOST: '127.0.0.1',
           LOG_LEVEL: name === 'phoenix' ? options.logLevel : undefined,
-          DB_POOL_MAX: options.pool === undefined ? undefined : String(options.pool)
+          DB_POOL_MAX: options.pool === undefined ? undefined : String(options.pool),
+          ...(name === 'phoenix' ? phoenixOverrides : {})
         })
       })
       cleanups.push(server.stop)
       progress(`${name} listening on ${server.url} (pid ${server.pid}), log ${server.logFile}`)
-      targets.push({ name, database, server, ops: createOps({ records: options.records, key, seconds }, name) })
+      targets.push({ name, database, server, ops: createOps({ records: options.records, keys, seconds }, name) })
     }
 
     progress('checking that both servers answer alike')
     await checkParity(targets, options)
     for (const target of targets) {
-      await runLoad(target.server.url, target.ops.get('read')!, { seconds: 1, connections: 4 })
+      await generator.run(target.server.url, target.ops.get('read')!, { seconds: 1, connections: 4 })
     }
 
     let large: LargeListReport | undefined
@@ -365,7 +425,7 @@ async function main (): Promise<void> {
         const order = (round + index) % 2 === 0 ? targets : [...targets].reverse()
         const measured = {} as Record<ServerName, Measurement>
         for (const target of order) {
-          measured[target.name] = await measureOp(target, name, options)
+          measured[target.name] = await measureOp(target, name, options, generator, benchServer.postmasterPid)
           const result = measured[target.name]
           progress(`round ${round + 1}/${options.rounds} ${name.padEnd(12)} ${target.name.padEnd(8)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s ` +
             `p50 ${result.p50.toFixed(2)} ms p99 ${result.p99.toFixed(2)} ms errors ${result.errors} cpu ${result.cpuPerRequest.toFixed(0)} µs/req`)
@@ -381,10 +441,12 @@ async function main (): Promise<void> {
     const ops: OpReport[] = options.only.map((name) => opReport(name, rounds.get(name)!))
     const targetChecks = checkTargets(ops, large)
     const header = `Phoenix vs baseline, ${date}: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ` +
-      `${benchServer.description.replace(/ in \/\S+/, '')}; ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s ` +
+      `${benchServer.description.replace(/ in \/[^,\s]+/, '')}; ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s ` +
       `per operation and server, ${options.records} records, ${options.rounds} round(s), Phoenix LOG_LEVEL=${options.logLevel}` +
-      `${options.pool === undefined ? '' : `, pool ${options.pool}`}; load average ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after`
-    console.log(`${header}\n\n${formatTable(ops, large)}\n\n${formatTargets(targetChecks)}`)
+      `${options.pool === undefined ? '' : `, pool ${options.pool}`}; load average ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after; ` +
+      `load generator: ${generator.description}`
+    const limits = formatLimits(ops, { keys: options.keys, writesPerSecond: phoenixDefaults.writesPerSecond, keyIssuePerMinute: phoenixDefaults.keyIssuePerMinute })
+    console.log([header, formatTable(ops, large), limits, formatTargets(targetChecks)].filter((part) => part !== '').join('\n\n'))
 
     // Each operation's share of the profile: only the samples taken while it was measured.
     if (options.profile) {
@@ -404,7 +466,18 @@ async function main (): Promise<void> {
 
     if (options.json !== undefined) {
       const file = resolve(options.json)
-      await writeFile(file, `${JSON.stringify({ date, machine, options, database: benchServer.description, loadAverage: { before: load, after: loadAfter }, ops, large, targets: targetChecks }, null, 2)}\n`)
+      await writeFile(file, `${JSON.stringify({
+        date,
+        machine,
+        options,
+        generator: generator.description,
+        phoenixOverrides,
+        database: benchServer.description,
+        loadAverage: { before: load, after: loadAfter },
+        ops,
+        large,
+        targets: targetChecks
+      }, null, 2)}\n`)
       progress(`wrote ${file}`)
     }
   } finally {

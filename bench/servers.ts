@@ -1,8 +1,8 @@
 // The servers under test run as child processes, so the load generator never shares their CPU
 // time or event loop. Their output goes to a file (not a pipe the harness would have to drain).
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface ServerProcess {
@@ -104,14 +104,42 @@ export async function resetPeakRss (pid: number): Promise<boolean> {
   }
 }
 
-const ticksPerSecond = 100
+// Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on almost every Linux).
+const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
 
-/** User + system CPU time the process has used so far, in milliseconds. */
-export async function cpuTime (pid: number): Promise<number> {
+/** Fields of /proc/<pid>/stat from the 3rd (state) on: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
+async function statFields (pid: number | 'self'): Promise<string[]> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
   // The command name (field 2) may contain spaces; count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  const utime = Number(fields[11])
-  const stime = Number(fields[12])
-  return (utime + stime) * 1000 / ticksPerSecond
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+const milliseconds = (ticks: number): number => ticks * 1000 / ticksPerSecond
+
+/** User + system CPU time the process has used so far (all its threads), in milliseconds. */
+export async function cpuTime (pid: number): Promise<number> {
+  const fields = await statFields(pid)
+  return milliseconds(Number(fields[11]) + Number(fields[12]))
+}
+
+/** User + system CPU time of this process's children that have exited and been waited for, in milliseconds. */
+export async function childrenCpuTime (): Promise<number> {
+  const fields = await statFields('self')
+  return milliseconds(Number(fields[13]) + Number(fields[14]))
+}
+
+/**
+ * CPU time of a process and all its children, living or exited, in milliseconds: for PostgreSQL's
+ * postmaster, the whole cluster (backends, WAL writer, checkpointer, autovacuum). A child that
+ * exits moves its time into the parent's cutime/cstime, so the sum never goes back.
+ */
+export async function treeCpuTime (pid: number): Promise<number> {
+  const own = await statFields(pid)
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const fields = await statFields(Number(entry)).catch(() => undefined)
+    if (fields !== undefined && Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12])
+  }
+  return milliseconds(ticks)
 }
