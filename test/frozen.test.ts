@@ -93,11 +93,11 @@ describe('a frozen database', () => {
     expect((await request('POST', '/api/create', { headers: { 'api-key': key }, json: { value1: 'after the thaw' } })).status).toBe(201)
 
     // A statement still waiting for a place when its deadline passed was never sent; only those
-    // already handed to the pool (at most one per connection) can have run after the thaw.
+    // already handed to the pool (at most two per connection) can have run after the thaw.
     const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
     try {
       const [row] = await sql`SELECT count(*)::int AS n FROM record WHERE value1 LIKE 'during the freeze %'`
-      expect(row!.n).toBeLessThanOrEqual(poolMax)
+      expect(row!.n).toBeLessThanOrEqual(2 * poolMax)
     } finally {
       await sql.end()
     }

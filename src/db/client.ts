@@ -1,6 +1,5 @@
 import { hostname } from 'node:os'
 import postgres, { type MaybeRow, type PendingQuery, type RowList, type Sql } from 'postgres'
-import { Gate } from '../gate.js'
 
 export interface DatabaseOptions {
   url: string
@@ -22,66 +21,91 @@ export class QueryTimeoutError extends Error {
   }
 }
 
+interface Pending {
+  deadline: number
+  /** Hands the statement to the pool. */
+  send: () => void
+  /** Gives the caller its 503 (the statement itself is withdrawn only if not yet sent). */
+  expire: () => void
+  settled: boolean
+}
+
 /**
  * Runs statements within deadlines. `statement_timeout` is enforced by the server, so it cannot
  * end a wait on a database that is frozen or cut off, and postgres.js has no client-side timeout.
- * So at most `poolMax` statements are handed to postgres.js at once; the others wait here, where a
- * deadline can withdraw them before anything is sent. A statement already handed over is
- * abandoned to `statement_timeout`, never cancelled: postgres.js's cancel() sends a CancelRequest
- * that PostgreSQL applies to whatever the backend runs when it arrives, possibly a later statement
- * on the same connection, and cancelling one not yet sent can leave a connection that was being
- * opened for it unused for good (the pool never hands it out again). Its place here is kept until
- * it settles, so a frozen database holds at most `poolMax` places and every other request gets
- * its 503 at its deadline.
+ * So at most `inFlightMax` statements are handed to postgres.js at once (twice the pool: one
+ * running and one queued behind it on each connection, which keeps postgres.js's pipelining);
+ * the others wait here, where a deadline withdraws them before anything is sent. A statement
+ * already handed over is abandoned to `statement_timeout`, never cancelled: postgres.js's cancel()
+ * sends a CancelRequest that PostgreSQL applies to whatever the backend runs when it arrives,
+ * possibly a later statement on the same connection, and cancelling one not yet sent can leave a
+ * connection that was being opened for it unused for good (the pool never hands it out again).
+ * Its place is kept until it settles, so a frozen database holds at most `inFlightMax` places and
+ * every other request gets its 503 at its deadline. Deadlines are checked by one sweep every
+ * 100 ms, not a timer per statement: thousands of timers a second were measurable work.
  */
 export class Statements {
-  private readonly places: Gate
-  // Deadlines are checked by one sweep every 100 ms rather than a timer per statement: a timer
-  // set and cleared for each of thousands of statements a second was measurable work.
-  private readonly waiting = new Set<{ deadline: number, expire: () => void }>()
+  private inFlight = 0
+  private queue: Pending[] = []
+  private readonly running = new Set<Pending>()
   private readonly sweep: NodeJS.Timeout
 
-  constructor (poolMax: number) {
-    this.places = new Gate(poolMax)
-    this.sweep = setInterval(() => {
-      const now = Date.now()
-      for (const entry of this.waiting) if (entry.deadline <= now) entry.expire()
-    }, 100)
+  constructor (private readonly inFlightMax: number) {
+    this.sweep = setInterval(() => { this.expire(Date.now()) }, 100)
     this.sweep.unref()
   }
 
   run<T extends readonly MaybeRow[]> (query: PendingQuery<T>, ms: number): Promise<RowList<T>> {
-    const deadline = Date.now() + ms
-    const entered = this.places.enter(ms)
-    if (entered === true) return this.send(query, deadline, ms)
-    return entered.then((ok) => {
-      if (!ok) throw new QueryTimeoutError(ms)
-      return this.send(query, deadline, ms)
-    })
-  }
-
-  private send<T extends readonly MaybeRow[]> (query: PendingQuery<T>, deadline: number, ms: number): Promise<RowList<T>> {
     return new Promise((resolve, reject) => {
-      const entry = {
-        deadline,
+      const pending: Pending = {
+        deadline: Date.now() + ms,
+        settled: false,
+        send: () => {
+          this.inFlight += 1
+          this.running.add(pending)
+          // Awaiting the query is what sends it (postgres.js queries are lazy).
+          query.then((rows) => {
+            this.finish(pending)
+            resolve(rows)
+          }, (error: unknown) => {
+            this.finish(pending)
+            reject(error)
+          })
+        },
         expire: () => {
-          this.waiting.delete(entry)
+          pending.settled = true
           reject(new QueryTimeoutError(ms))
         }
       }
-      this.waiting.add(entry)
-      // Awaiting the query is what sends it (postgres.js queries are lazy). Its place is kept
-      // until it settles, however long after its deadline that is.
-      query.then((rows) => {
-        this.places.leave()
-        this.waiting.delete(entry)
-        resolve(rows)
-      }, (error: unknown) => {
-        this.places.leave()
-        this.waiting.delete(entry)
-        reject(error)
-      })
+      if (this.inFlight < this.inFlightMax) pending.send()
+      else this.queue.push(pending)
     })
+  }
+
+  private finish (pending: Pending): void {
+    pending.settled = true
+    this.running.delete(pending)
+    this.inFlight -= 1
+    // The next statement whose caller still waits takes the place.
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+      if (!next.settled) {
+        next.send()
+        return
+      }
+    }
+  }
+
+  private expire (now: number): void {
+    for (const pending of this.running) if (!pending.settled && pending.deadline <= now) pending.expire()
+    // Withdrawn: a queued statement whose deadline passed is never sent.
+    let expired = false
+    for (const pending of this.queue) {
+      if (!pending.settled && pending.deadline <= now) {
+        pending.expire()
+        expired = true
+      }
+    }
+    if (expired) this.queue = this.queue.filter((pending) => !pending.settled)
   }
 
   close (): void {

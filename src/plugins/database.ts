@@ -23,7 +23,7 @@ export interface DatabasePluginOptions extends DatabaseOptions {
 async function database (app: FastifyInstance, options: DatabasePluginOptions): Promise<void> {
   const sql = createSql(options)
   const ms = options.queryTimeoutSeconds * 1000
-  const statements = new Statements(options.poolMax)
+  const statements = new Statements(options.poolMax * 2)
   app.decorate('sql', sql)
   app.decorate('db', <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => statements.run(query, within))
   app.addHook('onClose', async () => {
