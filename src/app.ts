@@ -7,6 +7,7 @@ import auth from './plugins/auth.js'
 import cors from './plugins/cors.js'
 import headers from './plugins/headers.js'
 import limits from './plugins/limits.js'
+import routeTable from './plugins/route-table.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
@@ -101,6 +102,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     // Hooks run in the order registered: the headers every response has first, then the refusals
     // that need no route (draining, CORS's OPTIONS), then per route.
     await app.register(headers)
+    await app.register(routeTable)
     await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
     app.addHook('onRequest', refuseUnframed)
     await app.register(shutdown)

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
-import { createSql, Statements, type DatabaseOptions } from '../db/client.js'
+import { createSql, type DatabaseOptions } from '../db/client.js'
+import { Statements } from '../db/statements.js'
 import { migrate } from '../db/migrate.js'
 
 declare module 'fastify' {
