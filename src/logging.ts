@@ -29,10 +29,10 @@ export class RequestLogController extends LogController {
   }
 
   override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line: { method: string, url: string, statusCode: number, responseTime: number, username?: string } =
+      { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }
     // The key holder's username on routes that need a key, so that a change can be traced to it.
-    const line = request.username === ''
-      ? { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime }
-      : { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: reply.elapsedTime, username: request.username }
+    if (request.username !== '') line.username = request.username
     if (error !== null && error !== undefined) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request completed')
   }

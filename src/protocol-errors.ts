@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { newRequestId } from './logging.js'
 import { messages } from './messages.js'
 import { failure, unreadableParamFailure } from './plugins/errors.js'
+import { servedMethods } from './plugins/cors.js'
 import { securityHeaders } from './plugins/headers.js'
 
 /** Fastify's `frameworkErrors`: a URL the router cannot read is a 400 naming the parameter. */
@@ -28,6 +29,8 @@ function parserFailure (code: string | undefined): [number, string] {
 }
 
 const lingerMs = 1000
+// The headers every response carries (plugins/headers.ts), as raw header lines.
+const securityHeaderLines = Object.entries(securityHeaders).map(([name, value]) => `${name}: ${value}`)
 
 /** A raw answer written to a socket the HTTP server no longer manages, which is then closed. */
 function answerRaw (socket: Socket, statusCode: number, reqId: string, message: string, extra: string[] = []): void {
@@ -38,7 +41,7 @@ function answerRaw (socket: Socket, statusCode: number, reqId: string, message: 
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
     `X-Request-ID: ${reqId}`,
-    'X-Content-Type-Options: nosniff',
+    ...securityHeaderLines,
     ...extra,
     '',
     body
@@ -50,15 +53,13 @@ function answerRaw (socket: Socket, statusCode: number, reqId: string, message: 
   setTimeout(() => socket.destroy(), lingerMs).unref()
 }
 
-// What a CONNECT may be told this server allows instead (it is no proxy).
-const served = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
-
 /** The server's `connect` listener: Node hands CONNECT requests to it, and closes them unanswered without one. */
 export function refuseConnect (app: FastifyInstance) {
   return (request: IncomingMessage, socket: Socket): void => {
     const reqId = newRequestId()
     app.log.info({ reqId, method: request.method, url: request.url, statusCode: 405 }, 'request completed')
-    answerRaw(socket, 405, reqId, messages.methodNotAllowed('CONNECT', served.filter((method) => method !== 'HEAD')), [`Allow: ${served.join(', ')}`])
+    // Told what the API serves instead: it is no proxy.
+    answerRaw(socket, 405, reqId, messages.methodNotAllowed('CONNECT', servedMethods.filter((method) => method !== 'HEAD')), [`Allow: ${servedMethods.join(', ')}`])
   }
 }
 

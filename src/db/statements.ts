@@ -11,6 +11,9 @@ export class QueryTimeoutError extends Error {
   }
 }
 
+/** The deadline of a probe's statement (/readyz, /metrics): they answer within 2 s whatever the database does. */
+export const probeWithinMs = 1500
+
 interface Pending {
   deadline: number
   /** Hands the statement to the pool. */

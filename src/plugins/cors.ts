@@ -3,15 +3,14 @@
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { messages } from '../messages.js'
-import { ApiError } from './errors.js'
+import { answerUnserved } from './errors.js'
 
 export interface CorsOptions {
   origins: '*' | string[]
 }
 
 // Every method the API serves, and what a page may send and read.
-const methods = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
+export const servedMethods = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
 const allowedHeaders = ['api-key', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id']
 const exposedHeaders = ['Location', 'Link', 'ETag', 'X-Request-ID', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
 
@@ -23,17 +22,12 @@ async function corsPlugin (app: FastifyInstance, options: CorsOptions): Promise<
       done()
       return
     }
-    const allowed = app.methodsAt(request.url.split('?')[0] ?? '')
-    if (allowed.length === 0) {
-      done(new ApiError(404, messages.routeNotFound))
-      return
-    }
-    reply.header('allow', allowed.join(', '))
-    done(new ApiError(405, messages.methodNotAllowed('OPTIONS', allowed.filter((method) => method !== 'HEAD'))))
+    // Answered here, so no later hook runs (and `done` is not called).
+    answerUnserved(request, reply, request.url.split('?')[0] ?? '')
   })
   await app.register(cors, {
     origin: options.origins,
-    methods,
+    methods: servedMethods,
     allowedHeaders,
     exposedHeaders,
     credentials: false,

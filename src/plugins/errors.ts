@@ -133,13 +133,22 @@ async function errors (app: FastifyInstance, options: ErrorsOptions): Promise<vo
     if (deleteMatch !== null) {
       return reply.code(404).send(failure(404, messages.deleteRoute(deleteMatch[1] || '{record_id}')).body)
     }
-    const allowed = app.methodsAt(path)
-    if (allowed.length > 0) {
-      return reply.code(405).header('allow', allowed.join(', '))
-        .send(failure(405, messages.methodNotAllowed(request.method, allowed.filter((method) => method !== 'HEAD'))).body)
-    }
-    return reply.code(404).send(failure(404, messages.routeNotFound).body)
+    answerUnserved(request, reply, path)
   })
+}
+
+/**
+ * The answer for a method that `path` does not serve: 405 with the methods it does serve in
+ * `Allow`, or 404 when no route has that path.
+ */
+export function answerUnserved (request: FastifyRequest, reply: FastifyReply, path: string): void {
+  const allowed = request.server.methodsAt(path)
+  if (allowed.length === 0) {
+    reply.code(404).send(failure(404, messages.routeNotFound).body)
+    return
+  }
+  reply.code(405).header('allow', allowed.join(', '))
+    .send(failure(405, messages.methodNotAllowed(request.method, allowed.filter((method) => method !== 'HEAD'))).body)
 }
 
 export default fp(errors, { name: 'errors', dependencies: ['route-table'] })

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { applicationName } from '../db/client.js'
+import { probeWithinMs } from '../db/statements.js'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
 export interface MetricsOptions {
@@ -64,7 +65,7 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
         FROM pg_stat_activity
         WHERE application_name = ${applicationName} AND datname = current_database()
         GROUP BY 1
-      `, 1500)
+      `, probeWithinMs)
       for (const row of rows) connections.set({ state: row.state }, row.count)
       up.set(1)
     } catch {

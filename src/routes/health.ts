@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, LogLevel } from 'fastify'
 import { getHealth, getReadiness } from '../../generated/schemas.js'
-
-const readyWithinMs = 1500
+import { probeWithinMs } from '../db/statements.js'
 
 export default async function health (scope: FastifyInstance, options: { retryAfterSeconds: number, logLevel: LogLevel }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
@@ -12,7 +11,7 @@ export default async function health (scope: FastifyInstance, options: { retryAf
   // Within 2 s whatever the database does: a probe that hangs is as bad as one that lies.
   app.get('/readyz', { schema: getReadiness, logLevel: options.logLevel, exposeHeadRoute: true }, async (request, reply) => {
     try {
-      await app.db(app.sql`SELECT 1`, readyWithinMs)
+      await app.db(app.sql`SELECT 1`, probeWithinMs)
       return { status: 'ok' } as const
     } catch (error) {
       request.log.warn({ err: error }, 'database not ready')
