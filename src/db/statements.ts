@@ -38,7 +38,6 @@ interface Pending {
  * 100 ms, not a timer per statement: thousands of timers a second were measurable work.
  */
 export class Statements {
-  private inFlight = 0
   private queue: Pending[] = []
   private readonly running = new Set<Pending>()
   private readonly sweep: NodeJS.Timeout
@@ -54,7 +53,6 @@ export class Statements {
         deadline: Date.now() + ms,
         settled: false,
         send: () => {
-          this.inFlight += 1
           this.running.add(pending)
           // Awaiting the query is what sends it (postgres.js queries are lazy).
           query.then((rows) => {
@@ -70,7 +68,7 @@ export class Statements {
           reject(new QueryTimeoutError(ms))
         }
       }
-      if (this.inFlight < this.inFlightMax) pending.send()
+      if (this.running.size < this.inFlightMax) pending.send()
       else this.queue.push(pending)
     })
   }
@@ -78,7 +76,6 @@ export class Statements {
   private finish (pending: Pending): void {
     pending.settled = true
     this.running.delete(pending)
-    this.inFlight -= 1
     // The next statement whose caller still waits takes the place.
     for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
       if (!next.settled) {
