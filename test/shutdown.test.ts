@@ -2,7 +2,7 @@
 // 503 with Connection: close (never a reset that leaves a client wondering whether its POST was
 // applied), and SHUTDOWN_TIMEOUT_SECONDS bounds the whole of it, whatever clients or the database do.
 import { mkdtemp, rm } from 'node:fs/promises'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -10,14 +10,14 @@ import postgres from 'postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.js'
 import { parseJson, useDatabase, within } from './helper.js'
+import { openSocket } from './raw.js'
 import { checkResponse } from './spec.js'
 import { cleanUpServers, clusterProcesses, issueKey, startServer, tempDir, waitUntilHealthy, type Server } from './server-process.js'
 
 afterEach(cleanUpServers)
 
 async function stalledList (server: Server): Promise<Socket> {
-  const url = new URL(server.base)
-  const socket = connect(Number(url.port), url.hostname)
+  const socket = await openSocket(Number(new URL(server.base).port))
   socket.on('error', () => {})
   socket.write('GET /api/list HTTP/1.1\r\nHost: x\r\n\r\n')
   socket.pause()
