@@ -3,18 +3,14 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import pino from 'pino'
+import { batchedStdout } from './log-destination.js'
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
 
 export function loggerOptions (level: string, stream?: { write: (line: string) => void }): LoggerOptions {
   return {
     level,
-    // Written asynchronously, in batches of 4 KB (about 25 request lines) or every 500 ms,
-    // whichever comes first: a request never waits on stdout, and the server makes one write
-    // where it made one per line (a twelfth of the CPU per GET /api/read, bench/README.md).
-    // pino flushes on exit, a crash included; a SIGKILL loses the last unwritten lines.
-    stream: stream ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 500 }),
+    stream: stream ?? batchedStdout(),
     redact: { paths: ['req.headers["api-key"]', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     serializers: {
       req: (request: FastifyRequest) => ({ method: request.method, url: request.url, remoteAddress: request.ip, headers: request.headers })
