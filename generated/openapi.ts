@@ -147,7 +147,8 @@ export interface paths {
         };
         /**
          * Read a record
-         * @description Returns the record with this id.
+         * @description Returns the record with this id, and its version as `ETag`. With `If-None-Match` naming
+         *     that ETag, a 304 with no body instead: the copy you hold is current.
          */
         get: operations["readRecord"];
         put?: never;
@@ -180,7 +181,8 @@ export interface paths {
          * @description Changes the fields present in the body and leaves absent ones as they are;
          *     `null` clears a field. At least one field must be present. Sets
          *     `lastmodificationdate` and `lastmodifiedby` (the username of the key in the
-         *     `api-key` header).
+         *     `api-key` header). With `If-Match`, only if the record is still at the version you name
+         *     (no lost updates): otherwise a 412 with the current `ETag`, and nothing changes.
          */
         patch: operations["modifyRecord"];
         trace?: never;
@@ -197,9 +199,41 @@ export interface paths {
         post?: never;
         /**
          * Remove a record
-         * @description Deletes the record with this id. Any request body is ignored.
+         * @description Deletes the record with this id (its history stays readable). Any request body is
+         *     ignored. With `If-Match`, only if the record is still at the version you name: otherwise
+         *     a 412 with the current `ETag`, and nothing changes.
          */
         delete: operations["removeRecord"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/history/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A record's history
+         * @description Every change of the record, oldest first: its creation, each modify and its removal,
+         *     each with its version, who made it, when, and the record as it was after that change
+         *     (for a remove: as it was when removed; a remove's version is one more than the record's
+         *     last). The database writes each entry in the transaction of the change, so no change
+         *     exists without its entry, including changes an operator makes with plain SQL (the
+         *     username is then their database role). A removed record keeps its history. Records
+         *     created before Phoenix kept histories have entries from their next change on.
+         *
+         *     Paged by version, like the list: at most `limit` entries (default and most 1000) after
+         *     `after_version`; while more may follow, the response has a `Link: <…>; rel="next"`
+         *     header with the URL of the next page.
+         */
+        get: operations["getHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -425,6 +459,40 @@ export interface components {
             /** @constant */
             message: "Your record has been removed!";
         };
+        HistoryEntry: {
+            /**
+             * @description Orders every change of every record (the change feed's event id).
+             * @example 23
+             */
+            change_id: number;
+            /**
+             * @description The record's version after this change (its ETag without the quotes).
+             * @example 2
+             */
+            version: number;
+            /** @enum {string} */
+            operation: "create" | "modify" | "remove";
+            /**
+             * @description Who made the change: the username of the key sent with it, or the database role of
+             *     whoever changed the record with SQL.
+             * @example falcon
+             */
+            username: string;
+            /**
+             * Format: date-time
+             * @description When the change was made (UTC; the start of its transaction).
+             * @example 2026-11-25T11:15:42.512Z
+             */
+            at: string;
+            record: components["schemas"]["Record"];
+        };
+        HistoryFound: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "History found!";
+            history: components["schemas"]["HistoryEntry"][];
+        };
         FieldError: {
             /**
              * @description The body field or path parameter at fault (`body` for the body as a whole).
@@ -567,6 +635,33 @@ export interface components {
                  * @example {
                  *       "status": "failed",
                  *       "message": "You are not authenticated! Please add an authentication key to the header and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The record's current ETag is among those `If-None-Match` named; no body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description `If-Match` did not name the record's current ETag: the record was changed since it was
+         *     read. Nothing was changed; `ETag` is the record's current one.
+         */
+        PreconditionFailed: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The record has been changed since you read it! Please read it again and try again!"
                  *     }
                  */
                 "application/json": components["schemas"]["Failure"];
@@ -744,9 +839,32 @@ export interface components {
         Username: components["schemas"]["Username"];
         /** @description The id of a record. */
         RecordId: components["schemas"]["RecordId"];
+        /**
+         * @description ETags of the record you hold (or `*`): when the record's current ETag is among them
+         *     (weak comparison, RFC 9110 §13.1.2), the answer is a 304 with no body.
+         */
+        IfNoneMatch: string;
+        /**
+         * @description Apply the change only if the record is still at one of these versions: its ETags, as
+         *     read (or `*`, any version). Compared strongly (RFC 9110 §13.1.1): a weak `W/"3"` never
+         *     matches, nor does anything that is not `*` or a list of ETags. The check and the write
+         *     are one atomic step, so of several clients writing with the same ETag exactly one
+         *     succeeds; the others get a 412 with the current ETag. Without it, the write is
+         *     unconditional (as in v1).
+         */
+        IfMatch: string;
+        /** @description At most this many entries (1 to 1000, default 1000). */
+        HistoryLimit: number;
+        /** @description Only entries whose version is greater than this one. */
+        HistoryAfterVersion: number;
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The record's version as a strong entity tag, e.g. `"3"`: 1 at create, one more on every
+         *     modify. Send it back in `If-Match` (modify, remove) or `If-None-Match` (read).
+         */
+        ETag: string;
         /** @description Requests allowed in the current window. */
         RateLimitLimit: number;
         /** @description Requests left in the current window. */
@@ -1013,6 +1131,7 @@ export interface operations {
                 headers: {
                     /** @description Where the new record can be read. */
                     Location: string;
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,7 +1167,13 @@ export interface operations {
     readRecord: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description ETags of the record you hold (or `*`): when the record's current ETag is among them
+                 *     (weak comparison, RFC 9110 §13.1.2), the answer is a 304 with no body.
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The id of a record. */
                 record_id: components["parameters"]["RecordId"];
@@ -1060,6 +1185,7 @@ export interface operations {
             /** @description The record. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1082,6 +1208,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecordFound"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["InvalidRecordId"];
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];
@@ -1092,7 +1219,13 @@ export interface operations {
     readRecordHead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description ETags of the record you hold (or `*`): when the record's current ETag is among them
+                 *     (weak comparison, RFC 9110 §13.1.2), the answer is a 304 with no body.
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The id of a record. */
                 record_id: components["parameters"]["RecordId"];
@@ -1104,10 +1237,12 @@ export interface operations {
             /** @description The record exists; no body. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            304: components["responses"]["NotModified"];
             /** @description The record id is invalid; no body. */
             400: {
                 headers: {
@@ -1137,7 +1272,17 @@ export interface operations {
     modifyRecord: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Apply the change only if the record is still at one of these versions: its ETags, as
+                 *     read (or `*`, any version). Compared strongly (RFC 9110 §13.1.1): a weak `W/"3"` never
+                 *     matches, nor does anything that is not `*` or a list of ETags. The check and the write
+                 *     are one atomic step, so of several clients writing with the same ETag exactly one
+                 *     succeeds; the others get a 412 with the current ETag. Without it, the write is
+                 *     unconditional (as in v1).
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The id of a record. */
                 record_id: components["parameters"]["RecordId"];
@@ -1160,6 +1305,7 @@ export interface operations {
             /** @description The record was modified. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1186,6 +1332,7 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1196,7 +1343,17 @@ export interface operations {
     removeRecord: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Apply the change only if the record is still at one of these versions: its ETags, as
+                 *     read (or `*`, any version). Compared strongly (RFC 9110 §13.1.1): a weak `W/"3"` never
+                 *     matches, nor does anything that is not `*` or a list of ETags. The check and the write
+                 *     are one atomic step, so of several clients writing with the same ETag exactly one
+                 *     succeeds; the others get a 412 with the current ETag. Without it, the write is
+                 *     unconditional (as in v1).
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The id of a record. */
                 record_id: components["parameters"]["RecordId"];
@@ -1224,8 +1381,128 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getHistory: {
+        parameters: {
+            query?: {
+                /** @description At most this many entries (1 to 1000, default 1000). */
+                limit?: components["parameters"]["HistoryLimit"];
+                /** @description Only entries whose version is greater than this one. */
+                after_version?: components["parameters"]["HistoryAfterVersion"];
+            };
+            header?: never;
+            path: {
+                /** @description The id of a record. */
+                record_id: components["parameters"]["RecordId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record's changes, oldest first. */
+            200: {
+                headers: {
+                    /**
+                     * @description Present while more entries may follow: the next page, as
+                     *     `</api/history/5?limit=…&after_version=…>; rel="next"`.
+                     */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "History found!",
+                     *       "history": [
+                     *         {
+                     *           "change_id": 17,
+                     *           "version": 1,
+                     *           "operation": "create",
+                     *           "username": "sumit",
+                     *           "at": "2026-11-25T09:30:00.000Z",
+                     *           "record": {
+                     *             "id": 5,
+                     *             "timestamp": 6789998212,
+                     *             "value1": "Hello",
+                     *             "value2": 2021.01,
+                     *             "value3": true,
+                     *             "lastmodifiedby": "sumit",
+                     *             "creationdate": "2026-11-25T09:30:00.000Z",
+                     *             "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *           }
+                     *         },
+                     *         {
+                     *           "change_id": 23,
+                     *           "version": 2,
+                     *           "operation": "modify",
+                     *           "username": "falcon",
+                     *           "at": "2026-11-25T11:15:42.512Z",
+                     *           "record": {
+                     *             "id": 5,
+                     *             "timestamp": 6789998212,
+                     *             "value1": "Hello again",
+                     *             "value2": 2021.01,
+                     *             "value3": true,
+                     *             "lastmodifiedby": "falcon",
+                     *             "creationdate": "2026-11-25T09:30:00.000Z",
+                     *             "lastmodificationdate": "2026-11-25T11:15:42.512Z"
+                     *           }
+                     *         },
+                     *         {
+                     *           "change_id": 31,
+                     *           "version": 3,
+                     *           "operation": "remove",
+                     *           "username": "sumit",
+                     *           "at": "2026-11-25T12:00:00.000Z",
+                     *           "record": {
+                     *             "id": 5,
+                     *             "timestamp": 6789998212,
+                     *             "value1": "Hello again",
+                     *             "value2": 2021.01,
+                     *             "value3": true,
+                     *             "lastmodifiedby": "falcon",
+                     *             "creationdate": "2026-11-25T09:30:00.000Z",
+                     *             "lastmodificationdate": "2026-11-25T11:15:42.512Z"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["HistoryFound"];
+                };
+            };
+            /** @description The record id or a query parameter is invalid or unknown. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Failure"];
+                };
+            };
+            /** @description No record with this id exists or ever existed. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "failed",
+                     *       "message": "The record does not exist! Please try a different record number!"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Failure"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];
         };

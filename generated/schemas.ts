@@ -694,6 +694,312 @@ export const RecordRemoved = Type.Unsafe<components['schemas']['RecordRemoved']>
   }
 })
 
+export const HistoryEntry = Type.Unsafe<components['schemas']['HistoryEntry']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "change_id",
+    "version",
+    "operation",
+    "username",
+    "at",
+    "record"
+  ],
+  "properties": {
+    "change_id": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "Orders every change of every record (the change feed's event id).",
+      "examples": [
+        23
+      ]
+    },
+    "version": {
+      "type": "integer",
+      "minimum": 1,
+      "description": "The record's version after this change (its ETag without the quotes).",
+      "examples": [
+        2
+      ]
+    },
+    "operation": {
+      "type": "string",
+      "enum": [
+        "create",
+        "modify",
+        "remove"
+      ]
+    },
+    "username": {
+      "type": "string",
+      "description": "Who made the change: the username of the key sent with it, or the database role of\nwhoever changed the record with SQL.\n",
+      "examples": [
+        "falcon"
+      ]
+    },
+    "at": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the change was made (UTC; the start of its transaction).",
+      "examples": [
+        "2026-11-25T11:15:42.512Z"
+      ]
+    },
+    "record": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "timestamp",
+        "value1",
+        "value2",
+        "value3",
+        "lastmodifiedby",
+        "creationdate",
+        "lastmodificationdate"
+      ],
+      "properties": {
+        "id": {
+          "type": "integer",
+          "format": "int32",
+          "minimum": 1,
+          "maximum": 2147483647,
+          "examples": [
+            5
+          ]
+        },
+        "timestamp": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
+          "examples": [
+            828283281.21
+          ]
+        },
+        "value1": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "maxLength": 255,
+          "pattern": "^[^\\u0000]*$",
+          "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
+          "examples": [
+            "German Shepherd"
+          ]
+        },
+        "value2": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
+          "examples": [
+            781230.21
+          ]
+        },
+        "value3": {
+          "type": [
+            "boolean",
+            "null"
+          ],
+          "examples": [
+            true
+          ]
+        },
+        "lastmodifiedby": {
+          "type": "string",
+          "description": "Username of the key that last created or modified the record.",
+          "examples": [
+            "sumit"
+          ]
+        },
+        "creationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        },
+        "lastmodificationdate": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When the record was created or last modified (UTC).",
+          "examples": [
+            "2026-11-25T09:30:00.000Z"
+          ]
+        }
+      }
+    }
+  }
+})
+
+export const HistoryFound = Type.Unsafe<components['schemas']['HistoryFound']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message",
+    "history"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "History found!"
+    },
+    "history": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "change_id",
+          "version",
+          "operation",
+          "username",
+          "at",
+          "record"
+        ],
+        "properties": {
+          "change_id": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Orders every change of every record (the change feed's event id).",
+            "examples": [
+              23
+            ]
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The record's version after this change (its ETag without the quotes).",
+            "examples": [
+              2
+            ]
+          },
+          "operation": {
+            "type": "string",
+            "enum": [
+              "create",
+              "modify",
+              "remove"
+            ]
+          },
+          "username": {
+            "type": "string",
+            "description": "Who made the change: the username of the key sent with it, or the database role of\nwhoever changed the record with SQL.\n",
+            "examples": [
+              "falcon"
+            ]
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the change was made (UTC; the start of its transaction).",
+            "examples": [
+              "2026-11-25T11:15:42.512Z"
+            ]
+          },
+          "record": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "id",
+              "timestamp",
+              "value1",
+              "value2",
+              "value3",
+              "lastmodifiedby",
+              "creationdate",
+              "lastmodificationdate"
+            ],
+            "properties": {
+              "id": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 1,
+                "maximum": 2147483647,
+                "examples": [
+                  5
+                ]
+              },
+              "timestamp": {
+                "type": [
+                  "number",
+                  "null"
+                ],
+                "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
+                "examples": [
+                  828283281.21
+                ]
+              },
+              "value1": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 255,
+                "pattern": "^[^\\u0000]*$",
+                "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
+                "examples": [
+                  "German Shepherd"
+                ]
+              },
+              "value2": {
+                "type": [
+                  "number",
+                  "null"
+                ],
+                "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
+                "examples": [
+                  781230.21
+                ]
+              },
+              "value3": {
+                "type": [
+                  "boolean",
+                  "null"
+                ],
+                "examples": [
+                  true
+                ]
+              },
+              "lastmodifiedby": {
+                "type": "string",
+                "description": "Username of the key that last created or modified the record.",
+                "examples": [
+                  "sumit"
+                ]
+              },
+              "creationdate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the record was created (UTC).",
+                "examples": [
+                  "2026-11-25T09:30:00.000Z"
+                ]
+              },
+              "lastmodificationdate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the record was created or last modified (UTC).",
+                "examples": [
+                  "2026-11-25T09:30:00.000Z"
+                ]
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+})
+
 export const FieldError = Type.Unsafe<components['schemas']['FieldError']>({
   "type": "object",
   "additionalProperties": false,
@@ -1092,6 +1398,7 @@ export const readRecord = {
   }),
   response: {
     200: RecordFound,
+    304: Type.Null(),
     400: Failure,
     404: Failure,
     408: Failure,
@@ -1120,6 +1427,7 @@ export const readRecordHead = {
     }
   }),
   response: {
+    304: Type.Null(),
     408: Failure,
     431: Failure
   }
@@ -1151,6 +1459,7 @@ export const modifyRecord = {
     401: Failure,
     404: Failure,
     408: Failure,
+    412: Failure,
     413: Failure,
     415: Failure,
     429: Failure,
@@ -1184,8 +1493,61 @@ export const removeRecord = {
     401: Failure,
     404: Failure,
     408: Failure,
+    412: Failure,
     413: Failure,
     429: Failure,
+    431: Failure,
+    503: Failure
+  }
+} as const
+
+export const getHistory = {
+  params: Type.Unsafe<operations['getHistory']['parameters']['path']>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "record_id"
+    ],
+    "properties": {
+      "record_id": {
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 2147483647,
+        "examples": [
+          5
+        ]
+      }
+    }
+  }),
+  querystring: Type.Unsafe<NonNullable<operations['getHistory']['parameters']['query']>>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [],
+    "properties": {
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "examples": [
+          100
+        ]
+      },
+      "after_version": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2147483647,
+        "examples": [
+          3
+        ]
+      }
+    }
+  }),
+  response: {
+    200: HistoryFound,
+    400: Failure,
+    404: Failure,
+    408: Failure,
     431: Failure,
     503: Failure
   }

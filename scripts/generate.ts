@@ -96,7 +96,12 @@ function operationSchemas (spec: JsonObject, operation: JsonObject): string {
   const responses: string[] = []
   for (const [status, response] of Object.entries(operation.responses as JsonObject)) {
     const schema = jsonSchemaOf(spec, response)
-    if (schema === undefined) continue
+    if (schema === undefined) {
+      // A status that never has a body (RFC 9110 §15.3.5, §15.4.5) is still one the route may
+      // send: declared, so that the handler's reply.code() accepts it.
+      if (status === '204' || status === '304') responses.push(`    ${status}: Type.Null()`)
+      continue
+    }
     const type = `operations['${id}']['responses'][${status}]['content']['application/json']`
     responses.push(`    ${status}: ${schemaFor(spec, schema, type, '    ')}`)
   }

@@ -5,6 +5,8 @@
 //   const { data: key } = await phoenix.generateKey('sumit')
 //   const mine = phoenix.withApiKey(key!.api_key)
 //   const { data, error } = await mine.createRecord({ value1: 'Hello', value3: true })
+//   // No lost updates: read, change, write back only if nobody wrote in between (else retry).
+//   await mine.updateRecord(data!.record_info.id, (record) => ({ value2: (record.value2 ?? 0) + 1 }))
 import createClient, { type Client } from 'openapi-fetch'
 import type { components, paths } from '../generated/openapi.js'
 
@@ -18,6 +20,23 @@ export type KeyRotated = Schemas['KeyRotated']
 export type KeyRevoked = Schemas['KeyRevoked']
 export type Failure = Schemas['Failure']
 export type FieldError = Schemas['FieldError']
+export type HistoryEntry = Schemas['HistoryEntry']
+
+/** Conditions of a modify or remove: `ifMatch` is an ETag as read (or `*`). */
+export interface WriteConditions {
+  ifMatch?: string
+}
+
+/** What updateRecord does when the record keeps changing under it. */
+export interface UpdateOptions {
+  /** Read-modify-write rounds before giving up with the last 412 (default 5). */
+  attempts?: number
+}
+
+/** The record's version as an ETag, from a response of read, create or modify. */
+export function etagOf (response: Response): string | undefined {
+  return response.headers.get('etag') ?? undefined
+}
 
 export interface PhoenixClientOptions {
   /** Where Phoenix runs, e.g. `http://127.0.0.1:3000`. */
@@ -35,7 +54,13 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     headers: options.apiKey === undefined ? {} : { 'api-key': options.apiKey }
   })
-  const id = (recordId: number) => ({ params: { path: { record_id: recordId } } })
+  const ifMatch = (conditions: WriteConditions) => conditions.ifMatch === undefined ? {} : { 'If-Match': conditions.ifMatch }
+  const readRecord = async (recordId: number, conditions: { ifNoneMatch?: string } = {}) =>
+    await client.GET('/api/read/{record_id}', {
+      params: { path: { record_id: recordId }, header: conditions.ifNoneMatch === undefined ? {} : { 'If-None-Match': conditions.ifNoneMatch } }
+    })
+  const modifyRecord = async (recordId: number, fields: RecordPatch, conditions: WriteConditions = {}) =>
+    await client.PATCH('/api/modify/{record_id}', { params: { path: { record_id: recordId }, header: ifMatch(conditions) }, body: fields })
   return {
     /** The underlying openapi-fetch client, for anything the methods below do not cover. */
     client,
@@ -49,10 +74,33 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     revokeKey: async () => await client.POST('/api/revoke_key'),
     listRecords: async () => await client.GET('/api/list'),
     createRecord: async (fields: RecordInput) => await client.POST('/api/create', { body: fields }),
-    readRecord: async (recordId: number) => await client.GET('/api/read/{record_id}', id(recordId)),
-    modifyRecord: async (recordId: number, fields: RecordPatch) =>
-      await client.PATCH('/api/modify/{record_id}', { ...id(recordId), body: fields }),
-    removeRecord: async (recordId: number) => await client.DELETE('/api/remove/{record_id}', id(recordId))
+    /** With `ifNoneMatch` (an ETag you hold): a 304 and no data when that copy is still current. */
+    readRecord,
+    /** With `ifMatch`: only if the record is still at that version, else a 412 with the current ETag. */
+    modifyRecord,
+    /** With `ifMatch`: only if the record is still at that version, else a 412 with the current ETag. */
+    removeRecord: async (recordId: number, conditions: WriteConditions = {}) =>
+      await client.DELETE('/api/remove/{record_id}', { params: { path: { record_id: recordId }, header: ifMatch(conditions) } }),
+    /**
+     * A read-modify-write that loses no concurrent update: reads the record, asks `change` for
+     * the fields to set, and writes them with `If-Match`; when someone else wrote in between (412)
+     * it starts over, up to `attempts` times. Resolves to the last modify's result (or the read's
+     * failure, e.g. a 404).
+     */
+    updateRecord: async (recordId: number, change: (record: Record) => RecordPatch, options: UpdateOptions = {}) => {
+      const attempts = options.attempts ?? 5
+      for (let attempt = 1; ; attempt++) {
+        const read = await readRecord(recordId)
+        if (read.data === undefined) return { data: undefined, error: read.error, response: read.response }
+        const written = await modifyRecord(recordId, change(read.data.record_info), { ifMatch: etagOf(read.response) ?? '*' })
+        if (written.response.status !== 412 || attempt >= attempts) return written
+      }
+    },
+    /** The record's changes, oldest first; `limit` and `afterVersion` page them (see `Link`). */
+    getHistory: async (recordId: number, page: { limit?: number, afterVersion?: number } = {}) =>
+      await client.GET('/api/history/{record_id}', {
+        params: { path: { record_id: recordId }, query: { limit: page.limit, after_version: page.afterVersion } }
+      })
   }
 }
 

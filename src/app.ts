@@ -16,6 +16,7 @@ import { messages } from './messages.js'
 import errors, { ApiError } from './plugins/errors.js'
 import { clientErrorHandler, frameworkErrors, refuseConnect } from './protocol-errors.js'
 import health from './routes/health.js'
+import history from './routes/history.js'
 import keys from './routes/keys.js'
 import list from './routes/list.js'
 import records from './routes/records.js'
@@ -118,6 +119,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(keys)
     await app.register(list, { streamsMax: config.listStreamsMax, sendTimeoutSeconds: config.sendTimeoutSeconds })
     await app.register(records)
+    await app.register(history)
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.
     await app.close().catch(() => {})

@@ -1,7 +1,7 @@
 // The whole contract through the SDK, against the real server listening on a socket.
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPhoenixClient, type PhoenixClient, type RecordInput } from '../sdk/index.js'
+import { createPhoenixClient, etagOf, type PhoenixClient, type RecordInput } from '../sdk/index.js'
 import { build } from '../src/app.js'
 import { parseJson, testConfig, uniqueUsername, useDatabase } from './helper.js'
 import { checkResponse } from './spec.js'
@@ -122,6 +122,38 @@ describe('records', () => {
     const wrong = await owner.client.createRecord({ value2: '12' } as unknown as RecordInput)
     expect(wrong.response.status).toBe(400)
     expect(wrong.error?.errors).toEqual([{ field: 'value2', problem: 'must be a number or null' }])
+  })
+
+  it('reads with If-None-Match (304), writes with If-Match (412 when stale) and reads the history', async () => {
+    const created = await owner.client.createRecord({ value2: 1 })
+    const id = created.data!.record_info.id
+    expect(etagOf(created.response)).toBe('"1"')
+    const unchanged = await phoenix.readRecord(id, { ifNoneMatch: '"1"' })
+    expect(unchanged.response.status).toBe(304)
+    expect(unchanged.data).toBeUndefined()
+
+    const modified = await owner.client.modifyRecord(id, { value2: 2 }, { ifMatch: '"1"' })
+    expect(etagOf(modified.response)).toBe('"2"')
+    const stale = await owner.client.modifyRecord(id, { value2: 3 }, { ifMatch: '"1"' })
+    expect(stale.response.status).toBe(412)
+    expect(stale.error?.message).toBe('The record has been changed since you read it! Please read it again and try again!')
+    expect(etagOf(stale.response)).toBe('"2"')
+    expect((await owner.client.removeRecord(id, { ifMatch: '"1"' })).response.status).toBe(412)
+    expect((await owner.client.removeRecord(id, { ifMatch: '"2"' })).response.status).toBe(200)
+
+    const history = await phoenix.getHistory(id)
+    expect(history.data!.history.map((entry) => entry.operation)).toEqual(['create', 'modify', 'remove'])
+    const page = await phoenix.getHistory(id, { limit: 1, afterVersion: 1 })
+    expect(page.data!.history.map((entry) => entry.version)).toEqual([2])
+    expect(page.response.headers.get('link')).toBe(`</api/history/${id}?limit=1&after_version=2>; rel="next"`)
+  })
+
+  it('updateRecord loses none of 10 concurrent increments', async () => {
+    const id = (await owner.client.createRecord({ value2: 0 })).data!.record_info.id
+    const results = await Promise.all(Array.from({ length: 10 }, async () =>
+      await owner.client.updateRecord(id, (record) => ({ value2: (record.value2 ?? 0) + 1 }), { attempts: 50 })))
+    expect(results.map((result) => result.response.status)).toEqual(Array(10).fill(200))
+    expect((await phoenix.readRecord(id)).data!.record_info.value2).toBe(10)
   })
 
   it('returns the 400 failure for an id out of range and 404 for a missing record', async () => {

@@ -1,14 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Fragment, Sql } from 'postgres'
 import type { components } from '../../generated/openapi.js'
 import { createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { etagOf, parseEntityTags } from '../etag.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
 import { ignoreRequestBody } from '../validation.js'
 
-type Record = components['schemas']['Record']
+// A record with its version, which the API shows as the ETag header, never in record_info (the
+// response schemas leave it out when serializing).
+type Versioned = components['schemas']['Record'] & { version: number }
 
 /** The columns of a record as the API shows it, in the spec's order. */
 export function recordColumns (sql: Sql): Fragment {
@@ -18,14 +21,38 @@ export function recordColumns (sql: Sql): Fragment {
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
 
+// The key holder is named as the author of a change in the history (sql/004): the statement sets
+// `phoenix.username` for its own transaction, in the same round trip. set_config returns the value
+// it sets, so for a create or modify it is also what lastmodifiedby gets.
+const author = (sql: Sql, username: string): Fragment => sql`set_config('phoenix.username', ${username}, true)`
+
 export default async function records (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   const { sql } = app
   const columns = recordColumns(sql)
 
-  app.get('/api/read/:record_id', { schema: readRecord, exposeHeadRoute: true }, async (request) => {
-    const [record] = await app.db(sql<Record[]>`SELECT ${columns} FROM record WHERE id = ${request.params.record_id}`)
+  // If-Match on a modify or remove: the version condition of the statement itself, so that the
+  // check and the write are one atomic step (of N writers sending the same ETag, one wins).
+  const versionCondition = (ifMatch: string | string[] | undefined): Fragment => {
+    const tags = parseEntityTags(ifMatch)
+    // As text: the pool knows no array types (fetch_types is off), and an empty list matches nothing.
+    return tags === undefined || tags.any ? sql`` : sql`AND version = ANY(string_to_array(${tags.strong.join(',')}, ',')::int[])`
+  }
+  // A conditional write that changed nothing: 404 when there is no record, else 412 with its ETag.
+  const preconditionFailed = async (id: number, reply: FastifyReply): Promise<never> => {
+    const [current] = await app.db(sql<Array<{ version: number }>>`SELECT version FROM record WHERE id = ${id}`)
+    if (current === undefined) throw notFound()
+    reply.header('etag', etagOf(current.version))
+    throw new ApiError(412, messages.preconditionFailed)
+  }
+
+  app.get('/api/read/:record_id', { schema: readRecord, exposeHeadRoute: true }, async (request, reply) => {
+    const [record] = await app.db(sql<Versioned[]>`SELECT ${columns}, version FROM record WHERE id = ${request.params.record_id}`)
     if (record === undefined) throw notFound()
+    reply.header('etag', etagOf(record.version))
+    // RFC 9110 §13.1.2: weak comparison, `*` matches any current record.
+    const tags = parseEntityTags(request.headers['if-none-match'])
+    if (tags !== undefined && (tags.any || tags.all.includes(record.version))) return await reply.code(304).send(null)
     return { status: 'success', message: messages.found, record_info: record } as const
   })
   app.get('/api/read', idMissing)
@@ -39,27 +66,30 @@ export default async function records (scope: FastifyInstance): Promise<void> {
       if (timestamp === null && value1 === null && value2 === null && value3 === null) {
         throw new ApiError(400, messages.emptyRecord)
       }
-      const [record] = await app.db(sql<Record[]>`
+      const [record] = await app.db(sql<Versioned[]>`
         INSERT INTO record ("timestamp", value1, value2, value3, lastmodifiedby)
-        VALUES (${timestamp}, ${value1}, ${value2}, ${value3}, ${request.username})
-        RETURNING ${columns}
+        VALUES (${timestamp}, ${value1}, ${value2}, ${value3}, ${author(sql, request.username)})
+        RETURNING ${columns}, version
       `)
-      reply.code(201).header('location', `/api/read/${record!.id}`)
+      reply.code(201).header('location', `/api/read/${record!.id}`).header('etag', etagOf(record!.version))
       return { status: 'success', message: messages.created, record_info: record! } as const
     })
 
     // Only the fields present are set (the schema admits just the four value columns);
     // null clears a field.
-    app.patch('/api/modify/:record_id', { schema: modifyRecord }, async (request) => {
+    app.patch('/api/modify/:record_id', { schema: modifyRecord }, async (request, reply) => {
       const fields = request.body
-      const [record] = await app.db(sql<Record[]>`
+      const id = request.params.record_id
+      const ifMatch = request.headers['if-match']
+      const [record] = await app.db(sql<Versioned[]>`
         UPDATE record
         SET ${sql(fields, Object.keys(fields) as Array<keyof typeof fields>)},
-            lastmodifiedby = ${request.username}, lastmodificationdate = now()
-        WHERE id = ${request.params.record_id}
-        RETURNING ${columns}
+            lastmodifiedby = ${author(sql, request.username)}, lastmodificationdate = now()
+        WHERE id = ${id} ${versionCondition(ifMatch)}
+        RETURNING ${columns}, version
       `)
-      if (record === undefined) throw notFound()
+      if (record === undefined) return await (ifMatch === undefined ? Promise.reject(notFound()) : preconditionFailed(id, reply))
+      reply.header('etag', etagOf(record.version))
       return { status: 'success', message: messages.modified, record_info: record } as const
     })
     app.patch('/api/modify', idMissing)
@@ -67,9 +97,15 @@ export default async function records (scope: FastifyInstance): Promise<void> {
     await app.register(async (scope) => {
       ignoreRequestBody(scope)
       const app = scope.withTypeProvider<TypeBoxTypeProvider>()
-      app.delete('/api/remove/:record_id', { schema: removeRecord }, async (request) => {
-        const [removed] = await app.db(sql`DELETE FROM record WHERE id = ${request.params.record_id} RETURNING id`)
-        if (removed === undefined) throw notFound()
+      app.delete('/api/remove/:record_id', { schema: removeRecord }, async (request, reply) => {
+        const id = request.params.record_id
+        const ifMatch = request.headers['if-match']
+        const [removed] = await app.db(sql`
+          DELETE FROM record USING (SELECT ${author(sql, request.username)}) AS who
+          WHERE id = ${id} ${versionCondition(ifMatch)}
+          RETURNING id
+        `)
+        if (removed === undefined) return await (ifMatch === undefined ? Promise.reject(notFound()) : preconditionFailed(id, reply))
         return { status: 'success', message: messages.removed } as const
       })
       app.delete('/api/remove', idMissing)
