@@ -129,7 +129,8 @@ export interface paths {
          * Create a record
          * @description Creates a record from the four value fields. At least one of them must be
          *     non-null; absent fields are stored as null. `lastmodifiedby` is the username of
-         *     the key in the `api-key` header.
+         *     the key in the `api-key` header. With an `Idempotency-Key`, a retry creates nothing
+         *     more and gets the first answer again.
          */
         post: operations["createRecord"];
         delete?: never;
@@ -640,6 +641,37 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
+        /** @description A request with this `Idempotency-Key` is still being processed; try again after `Retry-After` seconds. */
+        IdempotencyInFlight: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "A request with this Idempotency-Key is still being processed! Please try again later!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description This `Idempotency-Key` was used before with a different request (method, route or JSON body); nothing was created. */
+        IdempotencyMismatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "This Idempotency-Key has already been used with a different request!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
         /** @description The record's current ETag is among those `If-None-Match` named; no body. */
         NotModified: {
             headers: {
@@ -853,6 +885,17 @@ export interface components {
          *     unconditional (as in v1).
          */
         IfMatch: string;
+        /**
+         * @description Makes the request safe to retry: 1 to 255 printable ASCII characters (no spaces), e.g. a
+         *     UUID, new for each distinct create and the same for every retry of it. Scoped to the
+         *     username of the `api-key`. A request that succeeded (201) is answered again with the same
+         *     status, headers and body (and `Idempotent-Replayed: true`) for `IDEMPOTENCY_TTL_HOURS`
+         *     (default 24), creating nothing more; the answer is committed in the same transaction as
+         *     the records, so a crash never separates them. The same key with a different request is a
+         *     422; while the first is still in flight, a 409 with `Retry-After`. A request that failed
+         *     stores nothing: its key may be used again.
+         */
+        IdempotencyKey: string;
         /** @description At most this many entries (1 to 1000, default 1000). */
         HistoryLimit: number;
         /** @description Only entries whose version is greater than this one. */
@@ -860,6 +903,8 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+        IdempotentReplayed: "true";
         /**
          * @description The record's version as a strong entity tag, e.g. `"3"`: 1 at create, one more on every
          *     modify. Send it back in `If-Match` (modify, remove) or `If-None-Match` (read).
@@ -1108,7 +1153,19 @@ export interface operations {
     createRecord: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry: 1 to 255 printable ASCII characters (no spaces), e.g. a
+                 *     UUID, new for each distinct create and the same for every retry of it. Scoped to the
+                 *     username of the `api-key`. A request that succeeded (201) is answered again with the same
+                 *     status, headers and body (and `Idempotent-Replayed: true`) for `IDEMPOTENCY_TTL_HOURS`
+                 *     (default 24), creating nothing more; the answer is committed in the same transaction as
+                 *     the records, so a crash never separates them. The same key with a different request is a
+                 *     422; while the first is still in flight, a 409 with `Retry-After`. A request that failed
+                 *     stores nothing: its key may be used again.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1132,6 +1189,7 @@ export interface operations {
                     /** @description Where the new record can be read. */
                     Location: string;
                     ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,8 +1215,10 @@ export interface operations {
             400: components["responses"]["InvalidRecord"];
             401: components["responses"]["Unauthenticated"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["IdempotencyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             503: components["responses"]["ServiceUnavailable"];

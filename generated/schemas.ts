@@ -1369,8 +1369,10 @@ export const createRecord = {
     400: Failure,
     401: Failure,
     408: Failure,
+    409: Failure,
     413: Failure,
     415: Failure,
+    422: Failure,
     429: Failure,
     431: Failure,
     503: Failure

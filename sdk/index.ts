@@ -33,6 +33,17 @@ export interface UpdateOptions {
   attempts?: number
 }
 
+/** How a create is retried; every create is sent with an Idempotency-Key, so a retry never duplicates it. */
+export interface CreateOptions {
+  /** The key (default: a new random UUID per call, the same for each of its retries). */
+  idempotencyKey?: string
+  /**
+   * Retries after a network failure (no answer: the create may or may not have happened) or a
+   * 409 (the same create still in flight, after its Retry-After). Default 2.
+   */
+  retries?: number
+}
+
 /** The record's version as an ETag, from a response of read, create or modify. */
 export function etagOf (response: Response): string | undefined {
   return response.headers.get('etag') ?? undefined
@@ -73,7 +84,24 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     /** Revokes this client's key for good; its username stays taken. */
     revokeKey: async () => await client.POST('/api/revoke_key'),
     listRecords: async () => await client.GET('/api/list'),
-    createRecord: async (fields: RecordInput) => await client.POST('/api/create', { body: fields }),
+    /**
+     * Safe to retry: sent with an Idempotency-Key, and re-sent with the same key after a network
+     * failure or a 409, so the server creates the record once and answers every retry with the
+     * first answer (`Idempotent-Replayed: true`).
+     */
+    createRecord: async (fields: RecordInput, options: CreateOptions = {}) => {
+      const key = options.idempotencyKey ?? crypto.randomUUID()
+      const retries = options.retries ?? 2
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const result = await client.POST('/api/create', { body: fields, params: { header: { 'Idempotency-Key': key } } })
+          if (result.response.status !== 409 || attempt >= retries) return result
+          await new Promise((resolve) => setTimeout(resolve, 1000 * Number(result.response.headers.get('retry-after') ?? 1)))
+        } catch (error) {
+          if (attempt >= retries) throw error
+        }
+      }
+    },
     /** With `ifNoneMatch` (an ETag you hold): a 304 and no data when that copy is still current. */
     readRecord,
     /** With `ifMatch`: only if the record is still at that version, else a 412 with the current ETag. */

@@ -118,7 +118,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(auth, { databaseUrl, keyCacheSeconds: config.keyCacheSeconds })
     await app.register(keys)
     await app.register(list, { streamsMax: config.listStreamsMax, sendTimeoutSeconds: config.sendTimeoutSeconds })
-    await app.register(records)
+    await app.register(records, { idempotencyTtlHours: config.idempotencyTtlHours })
     await app.register(history)
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.

@@ -38,6 +38,8 @@ export interface Config {
   trustProxy: boolean | number | string[]
   /** Origins whose pages may call the API from a browser: `*` for any. */
   corsOrigins: '*' | string[]
+  /** Hours the answer to a create with an Idempotency-Key is kept for replays. */
+  idempotencyTtlHours: number
 }
 
 export class ConfigError extends Error {
@@ -146,6 +148,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     keyIssuePerMinute: integer(env, 'KEY_ISSUE_PER_MINUTE', 10, 0, 1_000_000),
     writesPerSecond: integer(env, 'WRITES_PER_SECOND', 100, 0, 1_000_000),
     trustProxy: trustProxy(env),
-    corsOrigins: corsOrigins(env)
+    corsOrigins: corsOrigins(env),
+    idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 90)
   }
 }

@@ -19,11 +19,14 @@ export const messages = {
   // … and its conditional writes and history.
   preconditionFailed: 'The record has been changed since you read it! Please read it again and try again!',
   historyFound: 'History found!',
+  idempotencyMismatch: 'This Idempotency-Key has already been used with a different request!',
+  idempotencyInFlight: 'A request with this Idempotency-Key is still being processed! Please try again later!',
 
   usernameInvalid: "The username is invalid! Please use 1 to 64 letters, digits, '_', '-' or '.' and try again!",
   idInvalid: 'The record number is invalid! Please specify a positive whole number and try again!',
   bodyInvalid: 'The request body is invalid! Please fix the fields listed in errors and try again!',
   queryInvalid: 'The query is invalid! Please fix the parameters listed in errors and try again!',
+  headersInvalid: 'The request headers are invalid! Please fix the headers listed in errors and try again!',
   bodyNotJson: 'The request body is not valid JSON! Please check its syntax and try again!',
   bodyTooLarge: (limit: number) => `The request body is too large! Please send at most ${limit} bytes and try again!`,
   unsupportedMediaType: 'Please set the Content-Type header to application/json and try again!',

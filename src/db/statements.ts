@@ -48,16 +48,28 @@ export class Statements {
   }
 
   run<T extends readonly MaybeRow[]> (query: PendingQuery<T>, ms: number): Promise<RowList<T>> {
+    // Calling then() on the query is what sends it (postgres.js queries are lazy promises).
+    return this.start(() => query, ms)
+  }
+
+  /**
+   * Runs `work` (a transaction: `sql.begin(…)`) within the deadline like a statement: started only
+   * when it gets a place, abandoned (never cancelled) when the deadline passes while it runs.
+   */
+  transaction<T> (work: () => Promise<T>, ms: number): Promise<T> {
+    return this.start(work, ms)
+  }
+
+  private start<T> (work: () => Promise<T>, ms: number): Promise<T> {
     return new Promise((resolve, reject) => {
       const pending: Pending = {
         deadline: Date.now() + ms,
         settled: false,
         send: () => {
           this.running.add(pending)
-          // Awaiting the query is what sends it (postgres.js queries are lazy).
-          query.then((rows) => {
+          work().then((result) => {
             this.finish(pending)
-            resolve(rows)
+            resolve(result)
           }, (error: unknown) => {
             this.finish(pending)
             reject(error)

@@ -13,6 +13,8 @@ declare module 'fastify' {
      * included (see Statements): every statement of a request goes through here.
      */
     db: <T extends readonly MaybeRow[]>(query: PendingQuery<T>, ms?: number) => Promise<RowList<T>>
+    /** Runs a transaction (`() => sql.begin(…)`) within QUERY_TIMEOUT_SECONDS like a statement. */
+    dbTransaction: <T>(work: () => Promise<T>, ms?: number) => Promise<T>
   }
 }
 
@@ -27,6 +29,7 @@ async function database (app: FastifyInstance, options: DatabasePluginOptions): 
   const statements = new Statements(options.poolMax * 2)
   app.decorate('sql', sql)
   app.decorate('db', <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => statements.run(query, within))
+  app.decorate('dbTransaction', <T>(work: () => Promise<T>, within = ms) => statements.transaction(work, within))
   app.addHook('onClose', async () => {
     statements.close()
     await sql.end({ timeout: 5 })

@@ -1,9 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Fragment, Sql } from 'postgres'
+import type { Fragment, Sql, TransactionSql } from 'postgres'
 import type { components } from '../../generated/openapi.js'
 import { createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
 import { etagOf, parseEntityTags } from '../etag.js'
+import { idempotency, idempotencyKeyOf } from '../idempotency.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
@@ -24,12 +25,18 @@ const idMissing = async (): Promise<never> => { throw new ApiError(400, messages
 // The key holder is named as the author of a change in the history (sql/004): the statement sets
 // `phoenix.username` for its own transaction, in the same round trip. set_config returns the value
 // it sets, so for a create or modify it is also what lastmodifiedby gets.
-const author = (sql: Sql, username: string): Fragment => sql`set_config('phoenix.username', ${username}, true)`
+const author = (sql: Sql | TransactionSql, username: string): Fragment => sql`set_config('phoenix.username', ${username}, true)`
 
-export default async function records (scope: FastifyInstance): Promise<void> {
+export interface RecordsOptions {
+  /** IDEMPOTENCY_TTL_HOURS */
+  idempotencyTtlHours: number
+}
+
+export default async function records (scope: FastifyInstance, options: RecordsOptions): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
   const { sql } = app
   const columns = recordColumns(sql)
+  const idempotent = idempotency(scope, options.idempotencyTtlHours)
 
   // If-Match on a modify or remove: the version condition of the statement itself, so that the
   // check and the write are one atomic step (of N writers sending the same ETag, one wins).
@@ -62,17 +69,26 @@ export default async function records (scope: FastifyInstance): Promise<void> {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/api/create', { schema: createRecord }, async (request, reply) => {
+      const key = idempotencyKeyOf(request)
       const { timestamp = null, value1 = null, value2 = null, value3 = null } = request.body
       if (timestamp === null && value1 === null && value2 === null && value3 === null) {
         throw new ApiError(400, messages.emptyRecord)
       }
-      const [record] = await app.db(sql<Versioned[]>`
+      const insert = (tx: Sql | TransactionSql) => tx<Versioned[]>`
         INSERT INTO record ("timestamp", value1, value2, value3, lastmodifiedby)
-        VALUES (${timestamp}, ${value1}, ${value2}, ${value3}, ${author(sql, request.username)})
+        VALUES (${timestamp}, ${value1}, ${value2}, ${value3}, ${author(tx, request.username)})
         RETURNING ${columns}, version
-      `)
-      reply.code(201).header('location', `/api/read/${record!.id}`).header('etag', etagOf(record!.version))
-      return { status: 'success', message: messages.created, record_info: record! } as const
+      `
+      const created = (record: Versioned) => ({ status: 'success', message: messages.created, record_info: record } as const)
+      const headers = (record: Versioned) => ({ location: `/api/read/${record.id}`, etag: etagOf(record.version) })
+      if (key === undefined) {
+        const [record] = await app.db(insert(sql))
+        return await reply.code(201).headers(headers(record!)).send(created(record!))
+      }
+      return await idempotent.answer(request, reply, key, async (tx) => {
+        const [record] = await insert(tx)
+        return { status: 201, headers: headers(record!), body: reply.code(201).serialize(created(record!)) as string }
+      })
     })
 
     // Only the fields present are set (the schema admits just the four value columns);
