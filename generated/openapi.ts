@@ -240,6 +240,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live change feed (Server-Sent Events)
+         * @description Every create, modify and remove, as Server-Sent Events, in `change_id` order: each event
+         *     has `id:` its `change_id`, `event:` the operation (`create`, `modify`, `remove`) and
+         *     `data:` the history entry as one line of JSON (as in `GET /api/history/{record_id}`).
+         *     Changes made through any instance (and with plain SQL) appear on every instance.
+         *
+         *     Without `Last-Event-ID` or `after`, the feed starts with the next change. With either,
+         *     every change after that id is sent first, then the live ones: a client that reconnects
+         *     with the last id it saw (a browser's `EventSource` sends `Last-Event-ID` by itself) misses
+         *     nothing and gets nothing twice. `Last-Event-ID` wins over `after`.
+         *
+         *     A comment line (`: heartbeat`) comes at least every 15 s, so that proxies keep an idle
+         *     stream open. A client that reads too slowly (over 1 MiB waiting for it) is disconnected,
+         *     and can resume from its last id. A shutdown ends every stream at once. An instance serves
+         *     at most `CHANGE_FEED_CLIENTS_MAX` (default 1000) streams; more get a 503.
+         *
+         *     An entry is sent once every change with a lower id has committed or rolled back, so the
+         *     feed trails the commit by a few milliseconds, and a long-running writing transaction
+         *     holds it back until it ends.
+         */
+        get: operations["getChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1559,6 +1596,58 @@ export interface operations {
                      *       "message": "The record does not exist! Please try a different record number!"
                      *     }
                      */
+                    "application/json": components["schemas"]["Failure"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChanges: {
+        parameters: {
+            query?: {
+                /** @description Send every change after this `change_id` first. */
+                after?: number;
+            };
+            header?: {
+                /** @description The `id` of the last event received, as `EventSource` sends it when it reconnects. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description An endless `text/event-stream`. Each event is `id: <change_id>`, `event: <operation>`
+             *     and `data: <history entry as JSON>` lines, then an empty line.
+             */
+            200: {
+                headers: {
+                    /** @description Always `no-store`. */
+                    "Cache-Control": "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 1000
+                     *
+                     *     id: 23
+                     *     event: modify
+                     *     data: {"change_id":23,"version":2,"operation":"modify","username":"falcon","at":"2026-11-25T11:15:42.512Z","record":{"id":5,"timestamp":6789998212,"value1":"Hello again","value2":2021.01,"value3":true,"lastmodifiedby":"falcon","creationdate":"2026-11-25T09:30:00.000Z","lastmodificationdate":"2026-11-25T11:15:42.512Z"}}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `after` or `Last-Event-ID` is not a change id, or the query has an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Failure"];
                 };
             };

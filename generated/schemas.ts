@@ -1555,6 +1555,30 @@ export const getHistory = {
   }
 } as const
 
+export const getChanges = {
+  querystring: Type.Unsafe<NonNullable<operations['getChanges']['parameters']['query']>>({
+    "type": "object",
+    "additionalProperties": false,
+    "required": [],
+    "properties": {
+      "after": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991,
+        "examples": [
+          1234
+        ]
+      }
+    }
+  }),
+  response: {
+    400: Failure,
+    408: Failure,
+    431: Failure,
+    503: Failure
+  }
+} as const
+
 export const getHealth = {
   response: {
     200: Health,

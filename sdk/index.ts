@@ -44,6 +44,32 @@ export interface CreateOptions {
   retries?: number
 }
 
+/** Where the change feed starts, and how it is stopped. */
+export interface ChangesOptions {
+  /** Start after this change_id (default: with the next change). */
+  after?: number
+  /** Stops following (the iterator then ends). */
+  signal?: AbortSignal
+  /** Wait before reconnecting after the stream broke (default 1000 ms). */
+  reconnectMs?: number
+  /** Called each time the stream is open: every change from then on will be yielded. */
+  onOpen?: () => void
+}
+
+// One Server-Sent Events block (the lines before an empty line) as its fields.
+function eventOf (block: string): { id?: string, data?: string } {
+  const fields: { id?: string, data?: string } = {}
+  for (const line of block.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon <= 0) continue
+    const name = line.slice(0, colon)
+    const value = line.slice(line[colon + 1] === ' ' ? colon + 2 : colon + 1)
+    if (name === 'id') fields.id = value
+    else if (name === 'data') fields.data = fields.data === undefined ? value : `${fields.data}\n${value}`
+  }
+  return fields
+}
+
 /** The record's version as an ETag, from a response of read, create or modify. */
 export function etagOf (response: Response): string | undefined {
   return response.headers.get('etag') ?? undefined
@@ -122,6 +148,40 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
         if (read.data === undefined) return { data: undefined, error: read.error, response: read.response }
         const written = await modifyRecord(recordId, change(read.data.record_info), { ifMatch: etagOf(read.response) ?? '*' })
         if (written.response.status !== 412 || attempt >= attempts) return written
+      }
+    },
+    /**
+     * Every change (its history entry) as it happens, from the live change feed: after
+     * `options.after` or from the next change; after a dropped connection it reconnects with the
+     * last id it saw, so nothing is missed or repeated. Ends when `options.signal` aborts.
+     */
+    changes: async function * (follow: ChangesOptions = {}): AsyncGenerator<HistoryEntry> {
+      const fetcher = options.fetch ?? globalThis.fetch
+      let after = follow.after
+      const stopped = (): boolean => follow.signal?.aborted === true
+      while (!stopped()) {
+        try {
+          const url = new URL('/api/changes', options.baseUrl)
+          if (after !== undefined) url.searchParams.set('after', String(after))
+          const response = await fetcher(new Request(url, { headers: { accept: 'text/event-stream' }, signal: follow.signal }))
+          if (response.status !== 200 || response.body === null) throw new Error(`the change feed answered ${response.status}`)
+          follow.onOpen?.()
+          let buffer = ''
+          for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+            buffer += chunk.replaceAll('\r\n', '\n')
+            for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+              const event = eventOf(buffer.slice(0, end))
+              buffer = buffer.slice(end + 2)
+              if (event.data === undefined || event.id === undefined) continue
+              after = Number(event.id)
+              yield JSON.parse(event.data) as HistoryEntry
+            }
+          }
+        } catch (error) {
+          if (stopped()) return
+          if (!(error instanceof TypeError) && !(error instanceof Error && error.message.startsWith('the change feed answered 503'))) throw error
+        }
+        await new Promise((resolve) => setTimeout(resolve, follow.reconnectMs ?? 1000))
       }
     },
     /** The record's changes, oldest first; `limit` and `afterVersion` page them (see `Link`). */

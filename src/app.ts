@@ -15,6 +15,7 @@ import shutdown from './plugins/shutdown.js'
 import { messages } from './messages.js'
 import errors, { ApiError } from './plugins/errors.js'
 import { clientErrorHandler, frameworkErrors, refuseConnect } from './protocol-errors.js'
+import changes from './routes/changes.js'
 import health from './routes/health.js'
 import history from './routes/history.js'
 import keys from './routes/keys.js'
@@ -115,11 +116,12 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })
     await app.register(docs)
     await app.register(health, { retryAfterSeconds: config.retryAfterSeconds, logLevel: probeLogLevel })
-    await app.register(auth, { databaseUrl, keyCacheSeconds: config.keyCacheSeconds })
+    await app.register(auth, { keyCacheSeconds: config.keyCacheSeconds })
     await app.register(keys)
     await app.register(list, { streamsMax: config.listStreamsMax, sendTimeoutSeconds: config.sendTimeoutSeconds })
     await app.register(records, { idempotencyTtlHours: config.idempotencyTtlHours })
     await app.register(history)
+    await app.register(changes, { clientsMax: config.changeFeedClientsMax })
   } catch (error) {
     // A half-built app may hold an open pool, which would keep the process alive.
     await app.close().catch(() => {})

@@ -40,6 +40,8 @@ export interface Config {
   corsOrigins: '*' | string[]
   /** Hours the answer to a create with an Idempotency-Key is kept for replays. */
   idempotencyTtlHours: number
+  /** Change feed streams (GET /api/changes) this instance serves at once. */
+  changeFeedClientsMax: number
 }
 
 export class ConfigError extends Error {
@@ -149,6 +151,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     writesPerSecond: integer(env, 'WRITES_PER_SECOND', 100, 0, 1_000_000),
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),
-    idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 90)
+    idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 90),
+    changeFeedClientsMax: integer(env, 'CHANGE_FEED_CLIENTS_MAX', 1000, 1, 100_000)
   }
 }

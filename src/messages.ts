@@ -19,6 +19,7 @@ export const messages = {
   // … and its conditional writes and history.
   preconditionFailed: 'The record has been changed since you read it! Please read it again and try again!',
   historyFound: 'History found!',
+  feedBusy: 'Too many clients are following the change feed right now! Please try again in a few seconds.',
   idempotencyMismatch: 'This Idempotency-Key has already been used with a different request!',
   idempotencyInFlight: 'A request with this Idempotency-Key is still being processed! Please try again later!',
 

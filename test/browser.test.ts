@@ -205,6 +205,44 @@ describe.skipIf(skip)(title, { timeout: 60_000 }, () => {
     expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).toBe('640px')
   })
 
+  it('follows the change feed with an EventSource from a page on another site', async () => {
+    const offsite = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      response.end(`<!doctype html><html><body><ol id="events"></ol>
+<script>
+const feed = new EventSource('${base}/api/changes')
+feed.onopen = () => { document.body.dataset.open = 'yes' }
+for (const type of ['create', 'modify', 'remove']) {
+  feed.addEventListener(type, (event) => {
+    const item = document.createElement('li')
+    item.textContent = event.lastEventId + ' ' + type + ' ' + JSON.parse(event.data).record.value1
+    document.getElementById('events').append(item)
+  })
+}
+</script></body></html>`)
+    })
+    await new Promise<void>((resolve) => offsite.listen(0, 'localhost', resolve))
+    try {
+      await page.goto(`http://localhost:${(offsite.address() as AddressInfo).port}/`)
+      await page.locator('body[data-open="yes"]').waitFor({ state: 'attached' })
+      const key = (await (await fetch(`${base}/api/generate_key/${uniqueUsername('feed')}`, { method: 'POST' })).json() as { api_key: string }).api_key
+      const headers = { 'api-key': key, 'content-type': 'application/json' }
+      const created = await (await fetch(`${base}/api/create`, { method: 'POST', headers, body: JSON.stringify({ value1: 'seen live' }) })).json() as { record_info: { id: number } }
+      const id = created.record_info.id
+      await fetch(`${base}/api/modify/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ value1: 'seen changed' }) })
+      await fetch(`${base}/api/remove/${id}`, { method: 'DELETE', headers: { 'api-key': key } })
+      await page.locator('#events li').nth(2).waitFor()
+      const history = (await (await fetch(`${base}/api/history/${id}`)).json() as { history: Array<{ change_id: number }> }).history
+      expect(await page.locator('#events li').allInnerTexts()).toEqual([
+        `${history[0]!.change_id} create seen live`,
+        `${history[1]!.change_id} modify seen changed`,
+        `${history[2]!.change_id} remove seen changed`
+      ])
+    } finally {
+      offsite.close()
+    }
+  })
+
   it('lets a page on another site issue a key with fetch() and read it, but not with a form', async () => {
     // Another site: the page is served from "localhost", the API is at 127.0.0.1.
     const offsite = createServer((_request, response) => {

@@ -268,14 +268,10 @@ describe('the listener', () => {
     // A channel of its own (the app's heartbeats would keep keyChannel busy), and no heartbeat.
     const channel = 'listener_test'
     const silentPool = (async () => { throw new Error('no heartbeat') }) as unknown as Sql
-    const listener = listen({
-      url: c.databaseUrl,
-      channel,
-      pool: silentPool,
-      log: c.app.log,
+    const listener = listen({ url: c.databaseUrl, pool: silentPool, log: c.app.log, heartbeatMs: 100, heartbeatChannel: channel })
+    listener.on(channel, {
       onNotify: (payload) => { events.push(payload) },
-      onReset: () => { events.push('reset') },
-      heartbeatMs: 100
+      onReset: () => { events.push('reset') }
     })
     try {
       await eventually(() => listener.live, 5000)

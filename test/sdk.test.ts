@@ -1,7 +1,7 @@
 // The whole contract through the SDK, against the real server listening on a socket.
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPhoenixClient, etagOf, type PhoenixClient, type RecordInput } from '../sdk/index.js'
+import { createPhoenixClient, etagOf, type HistoryEntry, type PhoenixClient, type RecordInput } from '../sdk/index.js'
 import { build } from '../src/app.js'
 import { parseJson, testConfig, uniqueUsername, useDatabase } from './helper.js'
 import { checkResponse } from './spec.js'
@@ -164,6 +164,36 @@ describe('records', () => {
     expect(created.response.headers.get('idempotent-replayed')).toBe('true')
     const list = await phoenix.listRecords()
     expect(list.data!.filter((record) => record.value1 === value1)).toHaveLength(1)
+  })
+
+  it('changes() yields every change from the feed, resuming after a given change_id', async () => {
+    // Plain fetch: checkedFetch reads each body to its end to check it, and this one has none.
+    const feed = createPhoenixClient({ baseUrl: base })
+    const controller = new AbortController()
+    const seen: HistoryEntry[] = []
+    let opened!: () => void
+    const open = new Promise<void>((resolve) => { opened = resolve })
+    const following = (async () => {
+      for await (const entry of feed.changes({ signal: controller.signal, onOpen: opened })) {
+        seen.push(entry)
+        if (seen.length === 3) controller.abort()
+      }
+    })()
+    // The feed starts with the next change once open.
+    await open
+    const id = (await owner.client.createRecord({ value1: 'followed' })).data!.record_info.id
+    await owner.client.modifyRecord(id, { value1: 'followed again' })
+    await owner.client.removeRecord(id)
+    await following
+    expect(seen.map((entry) => [entry.record.id, entry.operation])).toEqual([[id, 'create'], [id, 'modify'], [id, 'remove']])
+
+    const again = new AbortController()
+    const replayed: HistoryEntry[] = []
+    for await (const entry of feed.changes({ after: seen[0]!.change_id, signal: again.signal })) {
+      replayed.push(entry)
+      if (replayed.length === 2) again.abort()
+    }
+    expect(replayed).toEqual(seen.slice(1))
   })
 
   it('updateRecord loses none of 10 concurrent increments', async () => {

@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { listen } from '../db/listener.js'
 import { messages } from '../messages.js'
 import { ApiError } from './errors.js'
 
@@ -78,7 +77,6 @@ export class KeyCache {
 }
 
 export interface AuthOptions {
-  databaseUrl: string
   /** How long a verified key is remembered; 0 remembers none and needs no listener. */
   keyCacheSeconds: number
 }
@@ -89,17 +87,12 @@ async function auth (app: FastifyInstance, options: AuthOptions): Promise<void> 
   app.decorateRequest('username', '')
   app.decorateRequest('keyDigest', '')
   if (options.keyCacheSeconds === 0) return
-  const listener = listen({
-    url: options.databaseUrl,
-    channel: keyChannel,
-    pool: app.sql,
-    log: app.log,
+  app.listener.on(keyChannel, {
     // Anything but a digest (`all` after a TRUNCATE) forgets every key.
     onNotify: (payload) => { if (/^[0-9a-f]{64}$/.test(payload)) cache.forget(payload); else cache.clear() },
     onReset: () => { cache.clear() }
   })
-  cache.trustWhile(() => listener.live)
-  app.addHook('onClose', async () => { await listener.close() })
+  cache.trustWhile(() => app.listener.live)
 }
 
 export default fp(auth, { name: 'auth', dependencies: ['database'] })

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
 import { createSql, type DatabaseOptions } from '../db/client.js'
+import { listen, type Listener } from '../db/listener.js'
 import { Statements } from '../db/statements.js'
 import { migrate } from '../db/migrate.js'
 
@@ -15,6 +16,8 @@ declare module 'fastify' {
     db: <T extends readonly MaybeRow[]>(query: PendingQuery<T>, ms?: number) => Promise<RowList<T>>
     /** Runs a transaction (`() => sql.begin(…)`) within QUERY_TIMEOUT_SECONDS like a statement. */
     dbTransaction: <T>(work: () => Promise<T>, ms?: number) => Promise<T>
+    /** The app's one LISTEN connection (db/listener.ts), opened when a channel is first asked for. */
+    listener: Listener
   }
 }
 
@@ -30,7 +33,10 @@ async function database (app: FastifyInstance, options: DatabasePluginOptions): 
   app.decorate('sql', sql)
   app.decorate('db', <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => statements.run(query, within))
   app.decorate('dbTransaction', <T>(work: () => Promise<T>, within = ms) => statements.transaction(work, within))
+  const listener = listen({ url: options.url, pool: sql, log: app.log })
+  app.decorate('listener', listener)
   app.addHook('onClose', async () => {
+    await listener.close()
     statements.close()
     await sql.end({ timeout: 5 })
   })

@@ -13,9 +13,18 @@ import { ApiError } from './errors.js'
 const quietMs = 100
 const pollMs = 25
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Runs `end` when the drain starts: for responses that would never end by themselves (the change feed). */
+    whenDraining: (end: () => void) => void
+  }
+}
+
 async function shutdown (app: FastifyInstance): Promise<void> {
   let closing = false
   let lastArrival = 0
+  const enders: Array<() => void> = []
+  app.decorate('whenDraining', (end: () => void) => { enders.push(end) })
 
   app.addHook('onRequest', (_request, reply, done) => {
     if (!closing) {
@@ -30,6 +39,7 @@ async function shutdown (app: FastifyInstance): Promise<void> {
 
   app.addHook('preClose', async () => {
     closing = true
+    for (const end of enders) end()
     const server = app.server
     if (!server.listening) return
     // Node's http server.close() also destroys idle keep-alive connections at once, so a request

@@ -2,6 +2,7 @@
 // sql/004_versions_and_history.sql wrote them; paged by version like the list (limit, Link).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import type { Fragment, Sql } from 'postgres'
 import type { components } from '../../generated/openapi.js'
 import { getHistory } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
@@ -9,7 +10,35 @@ import { ApiError } from '../plugins/errors.js'
 
 type Record = components['schemas']['Record']
 type Entry = components['schemas']['HistoryEntry']
-type Row = Omit<Entry, 'record'> & Omit<Record, 'id'>
+export type HistoryRow = Omit<Entry, 'record'> & Omit<Record, 'id'> & { record_id: number }
+
+// change_id is a bigint, which postgres.js would give as text: every id fits a double for 285,000
+// years at a million changes a second.
+export const historyColumns = (sql: Sql): Fragment => sql`
+  change_id::float8 AS change_id, record_id, version, operation, username, at,
+  "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate
+`
+
+/** A history row as the API shows it (here and in the change feed). */
+export function entryOf (row: HistoryRow): Entry {
+  return {
+    change_id: row.change_id,
+    version: row.version,
+    operation: row.operation,
+    username: row.username,
+    at: row.at,
+    record: {
+      id: row.record_id,
+      timestamp: row.timestamp,
+      value1: row.value1,
+      value2: row.value2,
+      value3: row.value3,
+      lastmodifiedby: row.lastmodifiedby,
+      creationdate: row.creationdate,
+      lastmodificationdate: row.lastmodificationdate
+    }
+  }
+}
 
 const pageMax = 1000
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
@@ -21,12 +50,9 @@ export default async function history (scope: FastifyInstance): Promise<void> {
   app.get('/api/history/:record_id', { schema: getHistory }, async (request, reply) => {
     const id = request.params.record_id
     const { limit = pageMax, after_version: afterVersion = 0 } = request.query
-    // One row more than asked says whether a next page exists. change_id is a bigint, which
-    // postgres.js would give as text: every id fits a double for 285,000 years at a million a second.
-    const rows = await app.db(sql<Row[]>`
-      SELECT change_id::float8 AS change_id, version, operation, username, at,
-             "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate
-      FROM record_history
+    // One row more than asked says whether a next page exists.
+    const rows = await app.db(sql<HistoryRow[]>`
+      SELECT ${historyColumns(sql)} FROM record_history
       WHERE record_id = ${id} AND version > ${afterVersion}
       ORDER BY version, change_id
       LIMIT ${limit + 1}
@@ -43,24 +69,7 @@ export default async function history (scope: FastifyInstance): Promise<void> {
       const next = new URLSearchParams({ limit: String(limit), after_version: String(rows[limit - 1]!.version) })
       reply.header('link', `</api/history/${id}?${next.toString()}>; rel="next"`)
     }
-    const entries: Entry[] = rows.map((row) => ({
-      change_id: row.change_id,
-      version: row.version,
-      operation: row.operation,
-      username: row.username,
-      at: row.at,
-      record: {
-        id,
-        timestamp: row.timestamp,
-        value1: row.value1,
-        value2: row.value2,
-        value3: row.value3,
-        lastmodifiedby: row.lastmodifiedby,
-        creationdate: row.creationdate,
-        lastmodificationdate: row.lastmodificationdate
-      }
-    }))
-    return { status: 'success', message: messages.historyFound, history: entries } as const
+    return { status: 'success', message: messages.historyFound, history: rows.map(entryOf) } as const
   })
   app.get('/api/history', idMissing)
 }
