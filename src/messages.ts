@@ -16,6 +16,8 @@ export const messages = {
   // The contract's v2 key lifecycle, exact as well.
   keyRotated: 'Your API Key has been rotated! The old key no longer works.',
   keyRevoked: 'Your API Key has been revoked!',
+  // The contract's v2 bulk create, exact as well.
+  bulkCreated: 'Your entries have successfully been added to the database!',
 
   usernameInvalid: "The username is invalid! Please use 1 to 64 letters, digits, '_', '-' or '.' and try again!",
   idInvalid: 'The record number is invalid! Please specify a positive whole number and try again!',

@@ -89,15 +89,22 @@ const patternProblems: Record<string, string> = {
   '^[^\\u0000]*$': 'must not contain NUL (\\u0000) characters'
 }
 
+// A field is named by its path in the body, dots between the steps: `value2`, or `2.value2` for
+// the element at index 2 of an array body; `body` is the body as a whole.
 function fieldOf (error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') return String(error.params.additionalProperty)
-  if (error.keyword === 'required') return String(error.params.missingProperty)
   const path = error.instancePath.split('/').slice(1).map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty))
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty))
   return path.length === 0 ? 'body' : path.join('.')
 }
 
 function either (items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`
+}
+
+/** The problem of an object with no field populated, naming the fields it may have. */
+export function noFieldProblem (fields: string[]): string {
+  return `must have at least one field that is not null (${either(fields)})`
 }
 
 function problemOf (error: ErrorObject): string {
@@ -119,6 +126,11 @@ function problemOf (error: ErrorObject): string {
     case 'minLength': return `must be at least ${String(error.params.limit)} characters`
     case 'pattern': return patternProblems[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`
     case 'required': return 'is required'
+    // At the top of a body minProperties means "no field populated", which has its own message
+    // (plugins/errors.ts); here it is an element of an array body.
+    case 'minProperties': return noFieldProblem(Object.keys(schema?.properties ?? {}))
+    case 'minItems': return `must hold at least ${String(error.params.limit)} ${error.params.limit === 1 ? 'element' : 'elements'}`
+    case 'maxItems': return `must hold at most ${String(error.params.limit)} elements`
     case 'minimum':
     case 'maximum': return `must be ${String(error.params.comparison)} ${String(error.params.limit)}`
     default: return error.message ?? 'is invalid'

@@ -105,7 +105,8 @@ function mapError (error: FastifyError & { constraint_name?: string }, request: 
     // Also raised for prototype-poisoning keys (__proto__, constructor.prototype).
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return failure(400, messages.bodyNotJson)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return failure(415, messages.unsupportedMediaType)
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return failure(413, messages.bodyTooLarge(options.bodyLimit))
+    // The route's own limit where it has one (bulk create), else BODY_LIMIT.
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return failure(413, messages.bodyTooLarge(request.routeOptions.bodyLimit ?? options.bodyLimit))
   }
   if (typeof error.code === 'string') {
     const mapped = databaseFailure(error.code, error.constraint_name)

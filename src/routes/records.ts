@@ -2,11 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Fragment, Sql } from 'postgres'
 import type { components } from '../../generated/openapi.js'
-import { createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { bulkCreateRecords, createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { arrayLiteral } from '../db/arrays.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
-import { ignoreRequestBody } from '../validation.js'
+import { ignoreRequestBody, noFieldProblem, type FieldError } from '../validation.js'
 
 type Record = components['schemas']['Record']
 
@@ -14,6 +15,11 @@ type Record = components['schemas']['Record']
 export function recordColumns (sql: Sql): Fragment {
   return sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
 }
+
+/** What POST /api/bulk_create accepts, above BODY_LIMIT: openapi.yaml's `x-body-limit` for it. */
+export const bulkBodyLimit = 1_048_576
+
+const valueFields = ['timestamp', 'value1', 'value2', 'value3'] as const
 
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
@@ -46,6 +52,34 @@ export default async function records (scope: FastifyInstance): Promise<void> {
       `)
       reply.code(201).header('location', `/api/read/${record!.id}`)
       return { status: 'success', message: messages.created, record_info: record! } as const
+    })
+
+    // One statement whatever the count, so all or nothing and one round trip: each column is one
+    // array parameter, unnested back into rows in the order sent (ordinality). Ids come from the
+    // identity in the order the rows are inserted, so the rows returned are put in order by id.
+    // lastmodifiedby goes through phoenix.username, where the database's triggers read who made
+    // the change; set_config returns it.
+    app.post('/api/bulk_create', { schema: bulkCreateRecords, bodyLimit: bulkBodyLimit }, async (request, reply) => {
+      const inputs = request.body
+      const empty: FieldError[] = []
+      inputs.forEach((input, index) => {
+        if (valueFields.every((field) => (input[field] ?? null) === null)) empty.push({ field: String(index), problem: noFieldProblem([...valueFields]) })
+      })
+      if (empty.length > 0) throw new ApiError(400, messages.bodyInvalid, empty)
+      const column = (field: typeof valueFields[number]): string => arrayLiteral(inputs.map((input) => input[field] ?? null))
+      const records = await app.db(sql<Record[]>`
+        WITH inserted AS (
+          INSERT INTO record ("timestamp", value1, value2, value3, lastmodifiedby)
+          SELECT "timestamp", value1, value2, value3, set_config('phoenix.username', ${request.username}, true)
+          FROM unnest(${column('timestamp')}::float8[], ${column('value1')}::varchar[], ${column('value2')}::float8[], ${column('value3')}::bool[])
+            WITH ORDINALITY AS input("timestamp", value1, value2, value3, position)
+          ORDER BY position
+          RETURNING ${columns}
+        )
+        SELECT ${columns} FROM inserted ORDER BY id
+      `)
+      reply.code(201)
+      return { status: 'success', message: messages.bulkCreated, records_info: records } as const
     })
 
     // Only the fields present are set (the schema admits just the four value columns);
