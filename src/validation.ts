@@ -107,6 +107,19 @@ export function noFieldProblem (fields: string[]): string {
   return `must have at least one field that is not null (${either(fields)})`
 }
 
+/**
+ * The elements of an array body (bulk create) that are objects with no field populated, every
+ * one absent or null: the schema lets `{"value1": null}` through, the contract does not.
+ */
+export function emptyElements (body: unknown, fields: string[]): FieldError[] {
+  if (!Array.isArray(body)) return []
+  const problem = noFieldProblem(fields)
+  return body.flatMap((element: unknown, index) =>
+    element !== null && typeof element === 'object' && !Array.isArray(element) && fields.every((field) => ((element as Record<string, unknown>)[field] ?? null) === null)
+      ? [{ field: String(index), problem }]
+      : [])
+}
+
 function problemOf (error: ErrorObject): string {
   const schema = error.parentSchema as Schema | undefined
   if (['type', 'format', 'minimum', 'maximum'].includes(error.keyword) && schema?.type === 'integer' &&
@@ -137,12 +150,11 @@ function problemOf (error: ErrorObject): string {
   }
 }
 
-/** Every offending field, once per distinct problem, in the order Ajv found them. */
-export function fieldErrors (errors: ErrorObject[]): FieldError[] {
+/** Every offending field, once per distinct problem, in the order Ajv found them, then `more`. */
+export function fieldErrors (errors: ErrorObject[], more: FieldError[] = []): FieldError[] {
   const seen = new Set<string>()
   const result: FieldError[] = []
-  for (const error of errors) {
-    const item = { field: fieldOf(error), problem: problemOf(error) }
+  for (const item of [...errors.map((error) => ({ field: fieldOf(error), problem: problemOf(error) })), ...more]) {
     const key = `${item.field}\u0000${item.problem}`
     if (!seen.has(key)) {
       seen.add(key)

@@ -117,6 +117,14 @@ describe('POST /api/bulk_create', () => {
     const empty = await bulk([{ value1: 'x' }, {}])
     expect(empty.status).toBe(400)
     expect(empty.body).toEqual({ status: 'failed', message: invalid, errors: [{ field: '1', problem: noField }] })
+    // Along with the schema's problems, in one answer.
+    const mixed = await bulk([{ value2: '12' }, {}, { value3: null }, { value1: 'fine' }])
+    expect(mixed.status).toBe(400)
+    expect(mixed.body.errors).toEqual([
+      { field: '0.value2', problem: 'must be a number or null' },
+      { field: '1', problem: noField },
+      { field: '2', problem: noField }
+    ])
     expect(await count()).toBe(before)
   })
 

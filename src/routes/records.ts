@@ -7,7 +7,7 @@ import { arrayLiteral } from '../db/arrays.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
-import { ignoreRequestBody, noFieldProblem, type FieldError } from '../validation.js'
+import { emptyElements, ignoreRequestBody } from '../validation.js'
 
 type Record = components['schemas']['Record']
 
@@ -61,10 +61,7 @@ export default async function records (scope: FastifyInstance): Promise<void> {
     // the change; set_config returns it.
     app.post('/api/bulk_create', { schema: bulkCreateRecords, bodyLimit: bulkBodyLimit }, async (request, reply) => {
       const inputs = request.body
-      const empty: FieldError[] = []
-      inputs.forEach((input, index) => {
-        if (valueFields.every((field) => (input[field] ?? null) === null)) empty.push({ field: String(index), problem: noFieldProblem([...valueFields]) })
-      })
+      const empty = emptyElements(inputs, [...valueFields])
       if (empty.length > 0) throw new ApiError(400, messages.bodyInvalid, empty)
       const column = (field: typeof valueFields[number]): string => arrayLiteral(inputs.map((input) => input[field] ?? null))
       const records = await app.db(sql<Record[]>`
