@@ -5,6 +5,7 @@
 //   const { data: key } = await phoenix.generateKey('sumit')
 //   const mine = phoenix.withApiKey(key!.api_key)
 //   const { data, error } = await mine.createRecord({ value1: 'Hello', value3: true })
+//   const { data: many } = await mine.bulkCreateRecords([{ value1: 'a' }, { value2: 2 }])
 import createClient, { type Client } from 'openapi-fetch'
 import type { components, paths } from '../generated/openapi.js'
 
@@ -12,6 +13,7 @@ export type { components, operations, paths } from '../generated/openapi.js'
 type Schemas = components['schemas']
 export type Record = Schemas['Record']
 export type RecordInput = Schemas['RecordInput']
+export type RecordInputList = Schemas['RecordInputList']
 export type RecordPatch = Schemas['RecordPatch']
 export type KeyIssued = Schemas['KeyIssued']
 export type KeyRotated = Schemas['KeyRotated']
@@ -22,7 +24,7 @@ export type FieldError = Schemas['FieldError']
 export interface PhoenixClientOptions {
   /** Where Phoenix runs, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string
-  /** Sent as the `api-key` header: needed by rotateKey, revokeKey, createRecord, modifyRecord and removeRecord. */
+  /** Sent as the `api-key` header: needed by rotateKey, revokeKey, createRecord, bulkCreateRecords, modifyRecord and removeRecord. */
   apiKey?: string
   /** A fetch implementation (default: the global fetch). */
   fetch?: (request: Request) => Promise<Response>
@@ -49,6 +51,11 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     revokeKey: async () => await client.POST('/api/revoke_key'),
     listRecords: async () => await client.GET('/api/list'),
     createRecord: async (fields: RecordInput) => await client.POST('/api/create', { body: fields }),
+    /**
+     * Creates 1 to 1000 records at once, all or none; `data.records_info` lists them in the order
+     * given. A failure's `errors` name the element's index and field (`2.value2`).
+     */
+    bulkCreateRecords: async (records: RecordInputList) => await client.POST('/api/bulk_create', { body: records }),
     readRecord: async (recordId: number) => await client.GET('/api/read/{record_id}', id(recordId)),
     modifyRecord: async (recordId: number, fields: RecordPatch) =>
       await client.PATCH('/api/modify/{record_id}', { ...id(recordId), body: fields }),
