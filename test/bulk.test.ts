@@ -140,6 +140,17 @@ describe('POST /api/bulk_create', () => {
     expect(element.body.errors).toEqual([{ field: '1', problem: 'must be a JSON object' }])
   })
 
+  it('names an element holding a string with an unpaired surrogate, however the escape is written', async () => {
+    for (const escape of ['\\ud800', '\\uDC00', '\\uDbFf']) {
+      const response = await t.request('POST', '/api/bulk_create', {
+        headers: { 'api-key': key, 'content-type': 'application/json' },
+        payload: `[{"value1":"fine \\ud83d\\ude00"},{"value1":"a${escape}b"}]`
+      })
+      expect(response.status, escape).toBe(400)
+      expect(response.body.errors).toEqual([{ field: '1.value1', problem: 'must be valid Unicode text (it contains an unpaired surrogate such as \\ud800)' }])
+    }
+  })
+
   it('answers 401 without a valid key, creating nothing', async () => {
     const before = await count()
     for (const headers of [{}, { 'api-key': 'not-a-key' }] as Array<Record<string, string>>) {
