@@ -7,6 +7,7 @@
 // compiled, as dist/baseline/bench/baseline.js, like Phoenix from its build).
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { arrayLiteral } from '../src/db/arrays.js'
 import { createSql } from '../src/db/client.js'
 import { messages } from '../src/messages.js'
 
@@ -36,10 +37,10 @@ function send (response: ServerResponse, statusCode: number, body: unknown, head
   response.end(text)
 }
 
-async function readJson (request: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson<T = Record<string, unknown>> (request: IncomingMessage): Promise<T> {
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T
 }
 
 function recordId (text: string | undefined): number {
@@ -84,6 +85,27 @@ async function create (request: IncomingMessage, response: ServerResponse): Prom
     RETURNING ${columns}
   `
   send(response, 201, { status: 'success', message: messages.created, record_info: record }, { location: `/api/read/${String(record!.id)}` })
+}
+
+type Value = string | number | boolean | null
+
+// The same statement as src/routes/records.ts: every column one array parameter, unnested.
+async function bulkCreate (request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const username = await authenticate(request)
+  const inputs = await readJson<Array<Record<string, Value>>>(request)
+  const column = (field: string): string => arrayLiteral(inputs.map((input) => input[field] ?? null))
+  const records = await sql`
+    WITH inserted AS (
+      INSERT INTO record ("timestamp", value1, value2, value3, lastmodifiedby)
+      SELECT "timestamp", value1, value2, value3, set_config('phoenix.username', ${username}, true)
+      FROM unnest(${column('timestamp')}::float8[], ${column('value1')}::varchar[], ${column('value2')}::float8[], ${column('value3')}::bool[])
+        WITH ORDINALITY AS input("timestamp", value1, value2, value3, position)
+      ORDER BY position
+      RETURNING ${columns}
+    )
+    SELECT ${columns} FROM inserted ORDER BY id
+  `
+  send(response, 201, { status: 'success', message: messages.bulkCreated, records_info: records })
 }
 
 async function modify (request: IncomingMessage, response: ServerResponse, id: string | undefined): Promise<void> {
@@ -131,6 +153,7 @@ const routes = new Map<string, Handler>([
   ['GET /api/list', list],
   ['GET /api/read', read],
   ['POST /api/create', create],
+  ['POST /api/bulk_create', bulkCreate],
   ['PATCH /api/modify', modify],
   ['DELETE /api/remove', remove],
   ['POST /api/generate_key', generateKey]

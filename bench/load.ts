@@ -4,7 +4,7 @@
 import type { Sql } from 'postgres'
 import { resetRecords } from './db.js'
 
-export const opNames = ['read', 'list', 'create', 'modify', 'remove', 'generate_key'] as const
+export const opNames = ['read', 'list', 'create', 'bulk_create', 'modify', 'remove', 'generate_key'] as const
 export type OpName = typeof opNames[number]
 
 export interface OpSettings {
@@ -67,6 +67,11 @@ const maxRemovesPerSecond = 10_000
 const recordBody = JSON.stringify({ timestamp: 1700000000.5, value1: 'created by the benchmark', value2: 1.25, value3: true })
 const patchBody = JSON.stringify({ value1: 'modified by the benchmark', value2: 2.5 })
 
+/** Records in each bulk create: the most one request may hold. */
+export const bulkSize = 1000
+const bulkBody = JSON.stringify(Array.from({ length: bulkSize }, (_, index) =>
+  ({ timestamp: 1700000000.5 + index, value1: `created in bulk by the benchmark, ${index}`, value2: index * 1.25, value3: index % 2 === 0 })))
+
 /**
  * One server's operations. `serverTag` keeps generated usernames unique across the run (each
  * server has its own database, but warm-up, rounds and measurement share one).
@@ -91,6 +96,16 @@ export function createOps (settings: OpSettings, serverTag: string): Map<OpName,
     { name: 'read', status: 200, prepare: base, method: 'GET', path: { kind: 'cycle', prefix: '/api/read/', count: records }, keys: [], next: 0 },
     { name: 'list', status: 200, prepare: base, method: 'GET', path: { kind: 'fixed', path: '/api/list' }, keys: [], next: 0 },
     { name: 'create', status: 201, prepare: base, method: 'POST', path: { kind: 'fixed', path: '/api/create' }, body: recordBody, keys, next: 0 },
+    {
+      name: 'bulk_create',
+      status: 201,
+      prepare: base,
+      method: 'POST',
+      path: { kind: 'fixed', path: '/api/bulk_create' },
+      body: bulkBody,
+      keys,
+      next: 0
+    },
     {
       name: 'modify',
       status: 200,

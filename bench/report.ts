@@ -1,5 +1,5 @@
 // Turns measured rounds into the one table the harness prints (and the same data as JSON).
-import type { LoadResult, OpName } from './load.js'
+import { bulkSize as bulkRecords, type LoadResult, type OpName } from './load.js'
 
 export type ServerName = 'phoenix' | 'baseline'
 
@@ -186,7 +186,7 @@ export interface LimitSettings {
 /** How close the writes came to Phoenix's limit per key, and what generate_key ran without. */
 export function formatLimits (ops: OpReport[], limits: LimitSettings): string {
   const lines: string[] = []
-  const writes = ops.filter((report) => ['create', 'modify', 'remove'].includes(report.op))
+  const writes = ops.filter((report) => ['create', 'bulk_create', 'modify', 'remove'].includes(report.op))
   if (writes.length > 0 && limits.writesPerSecond > 0) {
     const fastest = Math.max(...writes.flatMap((report) => report.rounds.map((round) => round.phoenix.requestsPerSecond)))
     const perKey = fastest / limits.keys
@@ -218,6 +218,10 @@ export function checkTargets (ops: OpReport[], large: LargeListReport | undefine
       { target: `${report.op}: p99 <= 2x baseline`, value: `${fixed(report.ratio.p99, 2)}x`, met: report.ratio.p99 <= 2 }
     )
   }
+  const speedup = bulkSpeedup(ops)
+  if (speedup !== undefined) {
+    checks.push({ target: 'bulk_create: records/s >= 20x create\'s (Phoenix, same run)', value: `${fixed(speedup.phoenix, 1)}x`, met: speedup.phoenix >= 20 })
+  }
   const errors = ops.reduce((sum, report) => sum + report.phoenix.errors, 0)
   if (ops.length > 0) checks.push({ target: 'phoenix: zero errors', value: String(errors), met: errors === 0 })
   if (large !== undefined) {
@@ -227,6 +231,31 @@ export function checkTargets (ops: OpReport[], large: LargeListReport | undefine
     )
   }
   return checks
+}
+
+/**
+ * Records created per second by bulk_create ÷ by create, each server's own (in each round the two
+ * operations ran on the same server minutes apart), the median over the rounds; undefined unless
+ * both operations were measured.
+ */
+export function bulkSpeedup (ops: OpReport[]): Record<ServerName, number> | undefined {
+  const create = ops.find((report) => report.op === 'create')
+  const bulk = ops.find((report) => report.op === 'bulk_create')
+  if (create === undefined || bulk === undefined) return undefined
+  const speedup = (name: ServerName): number => medianOf(bulk.rounds.map((round, index) =>
+    (round[name].requestsPerSecond * bulkRecords) / (create.rounds[index]?.[name].requestsPerSecond ?? NaN)))
+  return { phoenix: speedup('phoenix'), baseline: speedup('baseline') }
+}
+
+export function formatBulk (ops: OpReport[]): string {
+  const speedup = bulkSpeedup(ops)
+  const create = ops.find((report) => report.op === 'create')
+  const bulk = ops.find((report) => report.op === 'bulk_create')
+  if (speedup === undefined || create === undefined || bulk === undefined) return ''
+  const records = (report: OpReport, name: ServerName, per: number): string => fixed(report[name].requestsPerSecond * per, 0)
+  return 'Records created per second (bulk_create ÷ create, each server\'s own, median of the rounds\' ratios): ' +
+    `phoenix create ${records(create, 'phoenix', 1)}, bulk_create (${bulkRecords} a request) ${records(bulk, 'phoenix', bulkRecords)}: ${fixed(speedup.phoenix, 1)}x; ` +
+    `baseline create ${records(create, 'baseline', 1)}, bulk_create ${records(bulk, 'baseline', bulkRecords)}: ${fixed(speedup.baseline, 1)}x.`
 }
 
 export function formatTargets (checks: TargetCheck[]): string {

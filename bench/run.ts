@@ -20,7 +20,7 @@ import { openBenchServer, resetRecords, seedKeys, stuckSessions, type BenchDatab
 import { createOps, opNames, requestAt, type LoadGenerator, type Op, type OpName } from './load.js'
 import { summarizeProfile } from './profile.js'
 import {
-  checkTargets, formatLimits, formatTable, formatTargets, largeListReport, opReport,
+  checkTargets, formatBulk, formatLimits, formatTable, formatTargets, largeListReport, opReport,
   type LargeListReport, type LargeListRun, type Measurement, type OpReport, type ServerName
 } from './report.js'
 import { cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime, type ServerProcess } from './servers.js'
@@ -446,7 +446,7 @@ async function main (): Promise<void> {
       `${options.pool === undefined ? '' : `, pool ${options.pool}`}; load average ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after; ` +
       `load generator: ${generator.description}`
     const limits = formatLimits(ops, { keys: options.keys, writesPerSecond: phoenixDefaults.writesPerSecond, keyIssuePerMinute: phoenixDefaults.keyIssuePerMinute })
-    console.log([header, formatTable(ops, large), limits, formatTargets(targetChecks)].filter((part) => part !== '').join('\n\n'))
+    console.log([header, formatTable(ops, large), formatBulk(ops), limits, formatTargets(targetChecks)].filter((part) => part !== '').join('\n\n'))
 
     // Each operation's share of the profile: only the samples taken while it was measured.
     if (options.profile) {

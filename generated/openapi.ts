@@ -139,6 +139,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulk_create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many records at once
+         * @description Creates 1 to 1000 records from a JSON array of record inputs, each under the rules of
+         *     `POST /api/create` (only the four value fields, strict types, at least one of them
+         *     non-null). All or nothing: every record is created, in one statement and one
+         *     transaction, or none is. `records_info` lists the records in the order sent; their ids
+         *     ascend in that order. `lastmodifiedby` is the username of the key in the `api-key` header.
+         *
+         *     A bad element is a 400 whose `errors` name the element's index (from 0) and field, like
+         *     `2.value2`; an element with no field populated is named by its index alone (`2`). An
+         *     empty array or one of more than 1000 elements is a 400 naming `body`. The body may be up
+         *     to 1048576 bytes (1 MiB, `x-body-limit`), more than the other operations take. The whole
+         *     request counts as one write against `WRITES_PER_SECOND`. With an `Idempotency-Key`, a
+         *     retry creates nothing more and gets the first answer again, as for `POST /api/create`.
+         */
+        post: operations["bulkCreateRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/read/{record_id}": {
         parameters: {
             query?: never;
@@ -417,6 +448,8 @@ export interface components {
             value2?: components["schemas"]["Value2"];
             value3?: components["schemas"]["Value3"];
         };
+        /** @description The records to create, 1 to 1000, each a `RecordInput` (at least one non-null field). */
+        RecordInputList: components["schemas"]["RecordInput"][];
         /**
          * @description The fields to change. Only these four fields are accepted; at least one must be
          *     present. Absent fields are left unchanged and `null` clears a field.
@@ -476,6 +509,14 @@ export interface components {
             /** @constant */
             message: "Your entry has successfully been added to the database!";
             record_info: components["schemas"]["Record"];
+        };
+        RecordsCreated: {
+            /** @constant */
+            status: "success";
+            /** @constant */
+            message: "Your entries have successfully been added to the database!";
+            /** @description The records created, in the order sent (ids ascending). */
+            records_info: components["schemas"]["Record"][];
         };
         RecordFound: {
             /** @constant */
@@ -761,6 +802,36 @@ export interface components {
                  * @example {
                  *       "status": "failed",
                  *       "message": "The request body is too large! Please send at most 16384 bytes and try again!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
+         * @description The body is invalid: not JSON, not UTF-8, not an array, empty or over 1000 elements, or
+         *     an element that `POST /api/create` would refuse (an unknown field, a value of the wrong
+         *     type, a `value1` over 255 characters or with an unpaired surrogate, no field populated).
+         *     Each problem is named `index.field`, the index counting from 0; an element with no field
+         *     populated by its index alone; the array as a whole as `body`.
+         */
+        InvalidRecordList: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /** @description The body is larger than 1048576 bytes (1 MiB), what this operation accepts. */
+        BulkPayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "The request body is too large! Please send at most 1048576 bytes and try again!"
                  *     }
                  */
                 "application/json": components["schemas"]["Failure"];
@@ -1254,6 +1325,94 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             409: components["responses"]["IdempotencyInFlight"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bulkCreateRecords: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry: 1 to 255 printable ASCII characters (no spaces), e.g. a
+                 *     UUID, new for each distinct create and the same for every retry of it. Scoped to the
+                 *     username of the `api-key`. A request that succeeded (201) is answered again with the same
+                 *     status, headers and body (and `Idempotent-Replayed: true`) for `IDEMPOTENCY_TTL_HOURS`
+                 *     (default 24), creating nothing more; the answer is committed in the same transaction as
+                 *     the records, so a crash never separates them. The same key with a different request is a
+                 *     422; while the first is still in flight, a 409 with `Retry-After`. A request that failed
+                 *     stores nothing: its key may be used again.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "timestamp": 6789998212,
+                 *         "value1": "Hello",
+                 *         "value2": 2021.01,
+                 *         "value3": true
+                 *       },
+                 *       {
+                 *         "value1": "World"
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["RecordInputList"];
+            };
+        };
+        responses: {
+            /** @description Every record was created. */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Your entries have successfully been added to the database!",
+                     *       "records_info": [
+                     *         {
+                     *           "id": 5,
+                     *           "timestamp": 6789998212,
+                     *           "value1": "Hello",
+                     *           "value2": 2021.01,
+                     *           "value3": true,
+                     *           "lastmodifiedby": "sumit",
+                     *           "creationdate": "2026-11-25T09:30:00.000Z",
+                     *           "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *         },
+                     *         {
+                     *           "id": 6,
+                     *           "timestamp": null,
+                     *           "value1": "World",
+                     *           "value2": null,
+                     *           "value3": null,
+                     *           "lastmodifiedby": "sumit",
+                     *           "creationdate": "2026-11-25T09:30:00.000Z",
+                     *           "lastmodificationdate": "2026-11-25T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordsCreated"];
+                };
+            };
+            400: components["responses"]["InvalidRecordList"];
+            401: components["responses"]["Unauthenticated"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["IdempotencyInFlight"];
+            413: components["responses"]["BulkPayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyMismatch"];
             429: components["responses"]["TooManyRequests"];

@@ -208,6 +208,62 @@ export const RecordInput = Type.Unsafe<components['schemas']['RecordInput']>({
   }
 })
 
+export const RecordInputList = Type.Unsafe<components['schemas']['RecordInputList']>({
+  "type": "array",
+  "description": "The records to create, 1 to 1000, each a `RecordInput` (at least one non-null field).\n",
+  "minItems": 1,
+  "maxItems": 1000,
+  "items": {
+    "type": "object",
+    "description": "The fields of a new record. Only these four fields are accepted; at least one\nmust be non-null.\n",
+    "additionalProperties": false,
+    "minProperties": 1,
+    "properties": {
+      "timestamp": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
+        "examples": [
+          828283281.21
+        ]
+      },
+      "value1": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "maxLength": 255,
+        "pattern": "^[^\\u0000]*$",
+        "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
+        "examples": [
+          "German Shepherd"
+        ]
+      },
+      "value2": {
+        "type": [
+          "number",
+          "null"
+        ],
+        "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
+        "examples": [
+          781230.21
+        ]
+      },
+      "value3": {
+        "type": [
+          "boolean",
+          "null"
+        ],
+        "examples": [
+          true
+        ]
+      }
+    }
+  }
+})
+
 export const RecordPatch = Type.Unsafe<components['schemas']['RecordPatch']>({
   "type": "object",
   "description": "The fields to change. Only these four fields are accepted; at least one must be\npresent. Absent fields are left unchanged and `null` clears a field.\n",
@@ -457,6 +513,117 @@ export const RecordCreated = Type.Unsafe<components['schemas']['RecordCreated']>
           "examples": [
             "2026-11-25T09:30:00.000Z"
           ]
+        }
+      }
+    }
+  }
+})
+
+export const RecordsCreated = Type.Unsafe<components['schemas']['RecordsCreated']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "message",
+    "records_info"
+  ],
+  "properties": {
+    "status": {
+      "const": "success"
+    },
+    "message": {
+      "const": "Your entries have successfully been added to the database!"
+    },
+    "records_info": {
+      "type": "array",
+      "description": "The records created, in the order sent (ids ascending).",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "timestamp",
+          "value1",
+          "value2",
+          "value3",
+          "lastmodifiedby",
+          "creationdate",
+          "lastmodificationdate"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int32",
+            "minimum": 1,
+            "maximum": 2147483647,
+            "examples": [
+              5
+            ]
+          },
+          "timestamp": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "A float chosen by the client (not server time). Stored as an IEEE-754 double, like every\nJSON number here: integers beyond ±2^53 come back rounded (9007199254740993 as\n9007199254740992), `-0` comes back as `0`, and a number too large for a double (`1e400`)\nis refused.\n",
+            "examples": [
+              828283281.21
+            ]
+          },
+          "value1": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 255,
+            "pattern": "^[^\\u0000]*$",
+            "description": "Text of at most 255 characters (no NUL characters), stored exactly as sent: a string with\nan unpaired UTF-16 surrogate (`\"\\ud800\"`) is refused rather than altered, as is a body that\nis not valid UTF-8.\n",
+            "examples": [
+              "German Shepherd"
+            ]
+          },
+          "value2": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "A float, stored as an IEEE-754 double (see `timestamp`).",
+            "examples": [
+              781230.21
+            ]
+          },
+          "value3": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "examples": [
+              true
+            ]
+          },
+          "lastmodifiedby": {
+            "type": "string",
+            "description": "Username of the key that last created or modified the record.",
+            "examples": [
+              "sumit"
+            ]
+          },
+          "creationdate": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the record was created (UTC).",
+            "examples": [
+              "2026-11-25T09:30:00.000Z"
+            ]
+          },
+          "lastmodificationdate": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the record was created or last modified (UTC).",
+            "examples": [
+              "2026-11-25T09:30:00.000Z"
+            ]
+          }
         }
       }
     }
@@ -1366,6 +1533,23 @@ export const createRecord = {
   body: RecordInput,
   response: {
     201: RecordCreated,
+    400: Failure,
+    401: Failure,
+    408: Failure,
+    409: Failure,
+    413: Failure,
+    415: Failure,
+    422: Failure,
+    429: Failure,
+    431: Failure,
+    503: Failure
+  }
+} as const
+
+export const bulkCreateRecords = {
+  body: RecordInputList,
+  response: {
+    201: RecordsCreated,
     400: Failure,
     401: Failure,
     408: Failure,

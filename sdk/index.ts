@@ -7,6 +7,7 @@
 //   const { data, error } = await mine.createRecord({ value1: 'Hello', value3: true })
 //   // No lost updates: read, change, write back only if nobody wrote in between (else retry).
 //   await mine.updateRecord(data!.record_info.id, (record) => ({ value2: (record.value2 ?? 0) + 1 }))
+//   const { data: many } = await mine.bulkCreateRecords([{ value1: 'a' }, { value2: 2 }])
 import createClient, { type Client } from 'openapi-fetch'
 import type { components, paths } from '../generated/openapi.js'
 
@@ -14,6 +15,7 @@ export type { components, operations, paths } from '../generated/openapi.js'
 type Schemas = components['schemas']
 export type Record = Schemas['Record']
 export type RecordInput = Schemas['RecordInput']
+export type RecordInputList = Schemas['RecordInputList']
 export type RecordPatch = Schemas['RecordPatch']
 export type KeyIssued = Schemas['KeyIssued']
 export type KeyRotated = Schemas['KeyRotated']
@@ -78,7 +80,7 @@ export function etagOf (response: Response): string | undefined {
 export interface PhoenixClientOptions {
   /** Where Phoenix runs, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string
-  /** Sent as the `api-key` header: needed by rotateKey, revokeKey, createRecord, modifyRecord and removeRecord. */
+  /** Sent as the `api-key` header: needed by rotateKey, revokeKey, createRecord, bulkCreateRecords, modifyRecord and removeRecord. */
   apiKey?: string
   /** A fetch implementation (default: the global fetch). */
   fetch?: (request: Request) => Promise<Response>
@@ -188,7 +190,12 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     getHistory: async (recordId: number, page: { limit?: number, afterVersion?: number } = {}) =>
       await client.GET('/api/history/{record_id}', {
         params: { path: { record_id: recordId }, query: { limit: page.limit, after_version: page.afterVersion } }
-      })
+      }),
+    /**
+     * Creates 1 to 1000 records at once, all or none; `data.records_info` lists them in the order
+     * given. A failure's `errors` name the element's index and field (`2.value2`).
+     */
+    bulkCreateRecords: async (records: RecordInputList) => await client.POST('/api/bulk_create', { body: records })
   }
 }
 

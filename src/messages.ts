@@ -22,6 +22,8 @@ export const messages = {
   feedBusy: 'Too many clients are following the change feed right now! Please try again in a few seconds.',
   idempotencyMismatch: 'This Idempotency-Key has already been used with a different request!',
   idempotencyInFlight: 'A request with this Idempotency-Key is still being processed! Please try again later!',
+  // The contract's v2 bulk create, exact as well.
+  bulkCreated: 'Your entries have successfully been added to the database!',
 
   usernameInvalid: "The username is invalid! Please use 1 to 64 letters, digits, '_', '-' or '.' and try again!",
   idInvalid: 'The record number is invalid! Please specify a positive whole number and try again!',

@@ -89,15 +89,35 @@ const patternProblems: Record<string, string> = {
   '^[^\\u0000]*$': 'must not contain NUL (\\u0000) characters'
 }
 
+// A field is named by its path in the body, dots between the steps: `value2`, or `2.value2` for
+// the element at index 2 of an array body; `body` is the body as a whole.
 function fieldOf (error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') return String(error.params.additionalProperty)
-  if (error.keyword === 'required') return String(error.params.missingProperty)
   const path = error.instancePath.split('/').slice(1).map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'))
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty))
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty))
   return path.length === 0 ? 'body' : path.join('.')
 }
 
 function either (items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`
+}
+
+/** The problem of an object with no field populated, naming the fields it may have. */
+export function noFieldProblem (fields: string[]): string {
+  return `must have at least one field that is not null (${either(fields)})`
+}
+
+/**
+ * The elements of an array body (bulk create) that are objects with no field populated, every
+ * one absent or null: the schema lets `{"value1": null}` through, the contract does not.
+ */
+export function emptyElements (body: unknown, fields: string[]): FieldError[] {
+  if (!Array.isArray(body)) return []
+  const problem = noFieldProblem(fields)
+  return body.flatMap((element: unknown, index) =>
+    element !== null && typeof element === 'object' && !Array.isArray(element) && fields.every((field) => ((element as Record<string, unknown>)[field] ?? null) === null)
+      ? [{ field: String(index), problem }]
+      : [])
 }
 
 function problemOf (error: ErrorObject): string {
@@ -119,18 +139,22 @@ function problemOf (error: ErrorObject): string {
     case 'minLength': return `must be at least ${String(error.params.limit)} characters`
     case 'pattern': return patternProblems[String(error.params.pattern)] ?? `must match ${String(error.params.pattern)}`
     case 'required': return 'is required'
+    // At the top of a body minProperties means "no field populated", which has its own message
+    // (plugins/errors.ts); here it is an element of an array body.
+    case 'minProperties': return noFieldProblem(Object.keys(schema?.properties ?? {}))
+    case 'minItems': return `must hold at least ${String(error.params.limit)} ${error.params.limit === 1 ? 'element' : 'elements'}`
+    case 'maxItems': return `must hold at most ${String(error.params.limit)} elements`
     case 'minimum':
     case 'maximum': return `must be ${String(error.params.comparison)} ${String(error.params.limit)}`
     default: return error.message ?? 'is invalid'
   }
 }
 
-/** Every offending field, once per distinct problem, in the order Ajv found them. */
-export function fieldErrors (errors: ErrorObject[]): FieldError[] {
+/** Every offending field, once per distinct problem, in the order Ajv found them, then `more`. */
+export function fieldErrors (errors: ErrorObject[], more: FieldError[] = []): FieldError[] {
   const seen = new Set<string>()
   const result: FieldError[] = []
-  for (const error of errors) {
-    const item = { field: fieldOf(error), problem: problemOf(error) }
+  for (const item of [...errors.map((error) => ({ field: fieldOf(error), problem: problemOf(error) })), ...more]) {
     const key = `${item.field}\u0000${item.problem}`
     if (!seen.has(key)) {
       seen.add(key)

@@ -115,6 +115,24 @@ describe('Idempotency-Key on create', () => {
     expect(await recordsWith(key)).toBe(1)
   })
 
+  it('works on bulk create too: a retry replays the records created once; another body under the key is a 422', async () => {
+    const key = newKey()
+    const send = async (body: unknown): Promise<Response> => await t.request('POST', '/api/bulk_create', {
+      headers: { 'api-key': alice.key, 'idempotency-key': key }, json: body
+    })
+    const first = await send([{ value1: key }, { value1: key, value2: 2 }])
+    expect(first.status).toBe(201)
+    const again = await send([{ value1: key }, { value2: 2, value1: key }])
+    expect(again.status).toBe(201)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.text).toBe(first.text)
+    expect(await recordsWith(key)).toBe(2)
+    expect((await send([{ value1: key }])).status).toBe(422)
+    // The same key on create is another request (another route): 422 as well.
+    expect((await create(alice.key, key, { value1: key })).status).toBe(422)
+    expect(await recordsWith(key)).toBe(2)
+  })
+
   it('forgets an answer once it expires, and purges expired answers after later idempotent creates', async () => {
     const key = newKey()
     expect((await create(alice.key, key, { value1: key })).status).toBe(201)

@@ -104,6 +104,23 @@ describe('records', () => {
     expect(gone.error).toEqual({ status: 'failed', message: 'The record does not exist! Please try a different record number!' })
   })
 
+  it('bulkCreateRecords creates them all (201) in the order given, or names the bad element (400)', async () => {
+    const fields: RecordInput[] = [{ value1: 'first', value3: true }, { timestamp: 1.5 }, { value2: -2 }]
+    const created = await owner.client.bulkCreateRecords(fields)
+    expect(created.response.status).toBe(201)
+    expect(created.data!.message).toBe('Your entries have successfully been added to the database!')
+    const records = created.data!.records_info
+    expect(records.map((record) => record.lastmodifiedby)).toEqual([owner.username, owner.username, owner.username])
+    records.forEach((record, index) => { expect(record).toMatchObject(fields[index]!) })
+    expect(records[0]!.id).toBeLessThan(records[1]!.id)
+    expect(records[1]!.id).toBeLessThan(records[2]!.id)
+
+    const refused = await owner.client.bulkCreateRecords([{ value1: 'fine' }, { value3: null }])
+    expect(refused.response.status).toBe(400)
+    expect(refused.error?.errors).toEqual([{ field: '1', problem: 'must have at least one field that is not null (timestamp, value1, value2 or value3)' }])
+    expect((await phoenix.bulkCreateRecords([{ value1: 'x' }])).response.status).toBe(401)
+  })
+
   it('returns the 401 failure without a key', async () => {
     for (const result of [
       await phoenix.createRecord({ value1: 'x' }),

@@ -19,7 +19,7 @@ const json = { 'content-type': 'application/json; charset=utf-8' }
 describe('openapi.yaml', () => {
   it('has the stable operationIds of every contract route', () => {
     const ids = Object.values(spec.paths).flatMap((item: any) => Object.values(item).map((operation: any) => operation.operationId))
-    expect(ids).toEqual(expect.arrayContaining(['generateKey', 'rotateKey', 'revokeKey', 'listRecords', 'createRecord', 'readRecord', 'modifyRecord', 'removeRecord']))
+    expect(ids).toEqual(expect.arrayContaining(['generateKey', 'rotateKey', 'revokeKey', 'listRecords', 'createRecord', 'bulkCreateRecords', 'readRecord', 'modifyRecord', 'removeRecord']))
     expect(spec.paths['/api/generate_key/{username}'].get.deprecated).toBe(true)
   })
 
@@ -28,7 +28,7 @@ describe('openapi.yaml', () => {
       const raw = spec.paths[operation.template][operation.method.toLowerCase()]
       return (raw.security ?? spec.security ?? []).length > 0
     }).map((operation) => `${operation.method} ${operation.template}`)
-    expect(secured.sort()).toEqual(['DELETE /api/remove/{record_id}', 'PATCH /api/modify/{record_id}', 'POST /api/create', 'POST /api/revoke_key', 'POST /api/rotate_key'])
+    expect(secured.sort()).toEqual(['DELETE /api/remove/{record_id}', 'PATCH /api/modify/{record_id}', 'POST /api/bulk_create', 'POST /api/create', 'POST /api/revoke_key', 'POST /api/rotate_key'])
   })
 
   it('gives every operation a summary, a description and an example for each JSON response', () => {
@@ -69,6 +69,7 @@ describe('openapi.yaml', () => {
     const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
     const paths = spec.paths
     expect(plain(generated.createRecord.body)).toEqual(resolve(paths['/api/create'].post.requestBody.content['application/json'].schema))
+    expect(plain(generated.bulkCreateRecords.body)).toEqual(resolve(paths['/api/bulk_create'].post.requestBody.content['application/json'].schema))
     expect(plain(generated.modifyRecord.body)).toEqual(resolve(paths['/api/modify/{record_id}'].patch.requestBody.content['application/json'].schema))
     expect(plain(generated.readRecord.response[200])).toEqual(resolve(paths['/api/read/{record_id}'].get.responses['200'].content['application/json'].schema))
     expect((plain(generated.readRecord.params) as any).properties.record_id).toEqual(resolve(spec.components.schemas.RecordId))

@@ -53,6 +53,8 @@ export interface Operation {
   /** The security requirements in force: the operation's own, else the document's. */
   security: Array<Record<string, string[]>>
   responses: Record<string, Node>
+  /** The operation's own body limit in bytes (`x-body-limit`), where it has one above the server's. */
+  bodyLimit: number | undefined
 }
 
 export const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
@@ -74,7 +76,8 @@ export const operations: Operation[] = Object.entries(resolve(spec.paths) as Rec
         parameters: [...parameters.values()],
         requestBody: operation.requestBody,
         security: operation.security ?? spec.security ?? [],
-        responses: operation.responses
+        responses: operation.responses,
+        bodyLimit: operation['x-body-limit']
       }
     }))
 

@@ -4,9 +4,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { components } from '../../generated/openapi.js'
-import { RecordId } from '../../generated/schemas.js'
+import { RecordId, RecordInput } from '../../generated/schemas.js'
 import { messages } from '../messages.js'
-import { fieldErrors, type FieldError } from '../validation.js'
+import { emptyElements, fieldErrors, type FieldError } from '../validation.js'
 
 type Failure = components['schemas']['Failure']
 
@@ -49,6 +49,8 @@ const paramFailures: Record<string, { missing: string, invalid: string, problem?
   }
 }
 
+const recordFields = Object.keys((RecordInput as unknown as { properties: object }).properties)
+
 export interface Mapped {
   statusCode: number
   body: Failure
@@ -84,7 +86,9 @@ function validationFailure (error: FastifyError, request: FastifyRequest): Mappe
   if (error.validationContext === 'querystring') return failure(400, messages.queryInvalid, fieldErrors(problems))
   const emptyObject = problems.some((problem) => problem.keyword === 'minProperties' && problem.instancePath === '')
   if (request.body === undefined || emptyObject) return failure(400, messages.emptyRecord)
-  return failure(400, messages.bodyInvalid, fieldErrors(problems))
+  // Elements with no field populated are named along with the schema's problems, so that one
+  // answer lists every bad element of a bulk create.
+  return failure(400, messages.bodyInvalid, fieldErrors(problems, emptyElements(request.body, recordFields)))
 }
 
 function databaseFailure (code: string, constraint: string | undefined): Mapped | undefined {
@@ -105,7 +109,8 @@ function mapError (error: FastifyError & { constraint_name?: string }, request: 
     // Also raised for prototype-poisoning keys (__proto__, constructor.prototype).
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return failure(400, messages.bodyNotJson)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return failure(415, messages.unsupportedMediaType)
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return failure(413, messages.bodyTooLarge(options.bodyLimit))
+    // The route's own limit where it has one (bulk create), else BODY_LIMIT.
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return failure(413, messages.bodyTooLarge(request.routeOptions.bodyLimit ?? options.bodyLimit))
   }
   if (typeof error.code === 'string') {
     const mapped = databaseFailure(error.code, error.constraint_name)

@@ -2,13 +2,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Fragment, Sql, TransactionSql } from 'postgres'
 import type { components } from '../../generated/openapi.js'
-import { createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { bulkCreateRecords, createRecord, modifyRecord, readRecord, removeRecord } from '../../generated/schemas.js'
+import { arrayLiteral } from '../db/arrays.js'
 import { etagOf, parseEntityTags } from '../etag.js'
 import { idempotency, idempotencyKeyOf } from '../idempotency.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
-import { ignoreRequestBody } from '../validation.js'
+import { emptyElements, ignoreRequestBody } from '../validation.js'
 
 // A record with its version, which the API shows as the ETag header, never in record_info (the
 // response schemas leave it out when serializing).
@@ -18,6 +19,11 @@ type Versioned = components['schemas']['Record'] & { version: number }
 export function recordColumns (sql: Sql): Fragment {
   return sql`id, "timestamp", value1, value2, value3, lastmodifiedby, creationdate, lastmodificationdate`
 }
+
+/** What POST /api/bulk_create accepts, above BODY_LIMIT: openapi.yaml's `x-body-limit` for it. */
+export const bulkBodyLimit = 1_048_576
+
+const valueFields = ['timestamp', 'value1', 'value2', 'value3'] as const
 
 const notFound = (): ApiError => new ApiError(404, messages.recordNotFound)
 const idMissing = async (): Promise<never> => { throw new ApiError(400, messages.idMissing) }
@@ -89,6 +95,33 @@ export default async function records (scope: FastifyInstance, options: RecordsO
         const [record] = await insert(tx)
         return { status: 201, headers: headers(record!), body: reply.code(201).serialize(created(record!)) as string }
       })
+    })
+
+    // One statement whatever the count, so all or nothing and one round trip: each column is one
+    // array parameter, unnested back into rows in the order sent (ordinality). Ids come from the
+    // identity in the order the rows are inserted, so the rows returned are put in order by id.
+    // lastmodifiedby is the key holder, set through phoenix.username (see author).
+    app.post('/api/bulk_create', { schema: bulkCreateRecords, bodyLimit: bulkBodyLimit }, async (request, reply) => {
+      const key = idempotencyKeyOf(request)
+      const inputs = request.body
+      const empty = emptyElements(inputs, [...valueFields])
+      if (empty.length > 0) throw new ApiError(400, messages.bodyInvalid, empty)
+      const column = (field: typeof valueFields[number]): string => arrayLiteral(inputs.map((input) => input[field] ?? null))
+      const insert = (tx: Sql | TransactionSql) => tx<Versioned[]>`
+        WITH inserted AS (
+          INSERT INTO record ("timestamp", value1, value2, value3, lastmodifiedby)
+          SELECT "timestamp", value1, value2, value3, ${author(tx, request.username)}
+          FROM unnest(${column('timestamp')}::float8[], ${column('value1')}::varchar[], ${column('value2')}::float8[], ${column('value3')}::bool[])
+            WITH ORDINALITY AS input("timestamp", value1, value2, value3, position)
+          ORDER BY position
+          RETURNING ${columns}
+        )
+        SELECT ${columns} FROM inserted ORDER BY id
+      `
+      const created = (records: Versioned[]) => ({ status: 'success', message: messages.bulkCreated, records_info: records } as const)
+      if (key === undefined) return await reply.code(201).send(created(await app.db(insert(sql))))
+      return await idempotent.answer(request, reply, key, async (tx) =>
+        ({ status: 201, headers: {}, body: reply.code(201).serialize(created(await insert(tx))) as string }))
     })
 
     // Only the fields present are set (the schema admits just the four value columns);

@@ -70,8 +70,9 @@ export function operationRequest (operation: Operation, bodyLimit: number): fc.A
   return arbitrary
 }
 
-function buildOperationRequest (operation: Operation, bodyLimit: number): fc.Arbitrary<Structured> {
+function buildOperationRequest (operation: Operation, serverBodyLimit: number): fc.Arbitrary<Structured> {
   const { method } = operation
+  const bodyLimit = operation.bodyLimit ?? serverBodyLimit
   const schema = operation.requestBody?.content?.['application/json']?.schema
   const bodyless: fc.Arbitrary<Piece<Buffer | undefined> & { type?: string }> = fc.oneof(
     { weight: 8, arbitrary: fc.constant({ value: undefined }) },
