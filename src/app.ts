@@ -16,6 +16,7 @@ import { messages } from './messages.js'
 import errors, { ApiError } from './plugins/errors.js'
 import { clientErrorHandler, frameworkErrors, refuseConnect } from './protocol-errors.js'
 import changes from './routes/changes.js'
+import changeFeed from './plugins/change-feed.js'
 import health from './routes/health.js'
 import history from './routes/history.js'
 import keys from './routes/keys.js'
@@ -119,6 +120,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
     await app.register(auth, { keyCacheSeconds: config.keyCacheSeconds })
     await app.register(keys)
     await app.register(list, { streamsMax: config.listStreamsMax, sendTimeoutSeconds: config.sendTimeoutSeconds })
+    await app.register(changeFeed)
     await app.register(records, { idempotencyTtlHours: config.idempotencyTtlHours })
     await app.register(history)
     await app.register(changes, { clientsMax: config.changeFeedClientsMax })

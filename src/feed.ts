@@ -11,6 +11,13 @@
 // snapshot has ended, which a later snapshot's xmin shows. A transaction holds its id only after its
 // first write, so it has an xid by then. The horizon thus trails the newest entry by two quick
 // statements; a long-running writing transaction holds it back until it ends.
+//
+// What wakes the readers: an instance that made a change wakes its own reader at once and tells the
+// others with a NOTIFY on `record_history`, after the change committed and at most every
+// notifyGapMs, from a transaction of its own. Not from a trigger in the writing transaction: a
+// transaction that notifies takes a database-wide lock at commit and holds it through the commit's
+// WAL flush, which put every write in single file (1,400 → 206 inserts a second with pgbench,
+// 8 clients). Changes made with plain SQL wake no one: every reader also looks every second.
 import type { FastifyInstance } from 'fastify'
 import { entryOf, historyColumns, type HistoryRow } from './routes/history.js'
 
@@ -32,8 +39,12 @@ export interface Subscriber {
 const pageSize = 1000
 // However often notifications come, the horizon is looked at no more often than this.
 const pollGapMs = 20
-// Without notifications (one missed, the listener reconnecting), still this often.
+// Without notifications (one missed, the listener reconnecting, a change made with SQL), still this often.
 const pollEveryMs = 1000
+// This instance's own changes are announced to the others at most this often.
+const notifyGapMs = 20
+/** The channel that wakes the readers of every instance. */
+export const feedChannel = 'record_history'
 
 const textOf = (events: Batch['events']): string => events.map((event) => event.text).join('')
 
@@ -49,6 +60,8 @@ export class ChangeFeed {
   private again = false
   private timer: NodeJS.Timeout | undefined
   private closed = false
+  private notifying = false
+  private notifyAgain = false
 
   constructor (private readonly app: FastifyInstance) {}
 
@@ -65,6 +78,27 @@ export class ChangeFeed {
       throw error
     })
     await this.started
+  }
+
+  /** This instance committed a change: wake its own reader, and the others' through a NOTIFY. */
+  changed (): void {
+    this.wake()
+    if (this.notifying) {
+      this.notifyAgain = true
+      return
+    }
+    this.notifying = true
+    this.app.db(this.app.sql`SELECT pg_notify(${feedChannel}, '')`)
+      .catch(() => {}) // The database is away: the other readers look again within a second anyway.
+      .finally(() => {
+        setTimeout(() => {
+          this.notifying = false
+          if (this.notifyAgain) {
+            this.notifyAgain = false
+            this.changed()
+          }
+        }, notifyGapMs).unref()
+      })
   }
 
   /** Something was committed (a notification), or may have been: look again soon. */

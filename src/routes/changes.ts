@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { getChanges } from '../../generated/schemas.js'
-import { ChangeFeed, type Subscriber } from '../feed.js'
+import { feedChannel, type Subscriber } from '../feed.js'
 import { messages } from '../messages.js'
 import { ApiError } from '../plugins/errors.js'
 
@@ -30,7 +30,7 @@ function lastEventIdOf (request: FastifyRequest): number | undefined {
 
 export default async function changes (scope: FastifyInstance, options: ChangesOptions): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
-  const feed = new ChangeFeed(scope)
+  const feed = app.changeFeed
   const streams = new Set<PassThrough>()
   let listening = false
 
@@ -40,17 +40,14 @@ export default async function changes (scope: FastifyInstance, options: ChangesO
     feed.close()
     for (const stream of streams) stream.end()
   })
-  app.addHook('onClose', async () => {
-    clearInterval(heartbeat)
-    feed.close()
-  })
+  app.addHook('onClose', async () => { clearInterval(heartbeat) })
 
   app.get('/api/changes', { schema: getChanges }, async (request, reply) => {
     const after = lastEventIdOf(request) ?? request.query.after
     if (streams.size >= options.clientsMax) throw new ApiError(503, messages.feedBusy)
     if (!listening) {
       // Woken by every commit that writes history, through the instance's one LISTEN connection.
-      app.listener.on('record_history', { onNotify: () => { feed.wake() }, onReset: () => { feed.wake() } })
+      app.listener.on(feedChannel, { onNotify: () => { feed.wake() }, onReset: () => { feed.wake() } })
       listening = true
     }
     // The first horizon needs the database: while it is away this is a 503, before any byte is

@@ -73,6 +73,11 @@ export default async function records (scope: FastifyInstance, options: RecordsO
   await app.register(async (scope) => {
     requireApiKey(scope)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
+    // Every route here writes: a success changed records, which the change feed announces.
+    app.addHook('onResponse', (_request, reply, done) => {
+      if (reply.statusCode < 300) app.changeFeed.changed()
+      done()
+    })
 
     app.post('/api/create', { schema: createRecord }, async (request, reply) => {
       const key = idempotencyKeyOf(request)
