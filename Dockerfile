@@ -1,7 +1,7 @@
 # Phoenix API image: build with TypeScript, run the compiled JavaScript on Node 24 (an LTS line
-# maintained until April 2028; Node 20, which the project still supports for development, reached
-# its end of life in April 2026) with production dependencies only, as the unprivileged `node` user.
-# The test suite passes on Node 20 and on Node 24.21.
+# maintained until April 2028; Phoenix supports Node 22 and 24, see README › Quick start) with
+# production dependencies only, as the unprivileged `node` user. CI runs the suite on Node 22 and
+# on this image's Node major (.ci/run).
 #
 #   docker build -t phoenix .
 #   docker run --rm -p 3000:3000 -e DATABASE_URL=postgres://user:password@db-host:5432/phoenix phoenix

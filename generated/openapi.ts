@@ -683,11 +683,24 @@ export interface components {
             };
         };
         /**
+         * @description The body or the `Idempotency-Key` is invalid: the body not JSON, not UTF-8, not an
+         *     object, with an unknown field, a value of the wrong type, a `value1` over 255 characters
+         *     or with an unpaired surrogate, or no field populated.
+         */
+        InvalidRecord: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
+        /**
          * @description The record id or the body is invalid: not JSON, not UTF-8, not an object, an unknown
          *     field, a value of the wrong type, a `value1` over 255 characters or with an unpaired
          *     surrogate, or no field populated.
          */
-        InvalidRecord: {
+        InvalidRecordPatch: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1584,7 +1597,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecordModified"];
                 };
             };
-            400: components["responses"]["InvalidRecord"];
+            400: components["responses"]["InvalidRecordPatch"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];

@@ -77,6 +77,10 @@ describe('around the API', () => {
     expect(response.status).toBe(200)
     expect(response.headers['content-type']).toContain('text/html')
     expect(response.text).toContain('href="/docs"')
+    // The curl line names this server as it was reached, its Host escaped.
+    expect(response.text).toContain('curl -X POST http://localhost:80/api/generate_key/yourname')
+    const hostile = await t.request('GET', '/', { headers: { host: 'evil.example"><script>' } })
+    expect(hostile.text).not.toContain('<script>')
   })
 
   it('answers JSON as application/json with charset utf-8', async () => {

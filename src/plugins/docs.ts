@@ -15,7 +15,11 @@ code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px }
 // allowed by its hash, and nothing else.
 const landingCsp = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(landingStyle).digest('base64')}'; frame-ancestors 'none'`
 
-const landingPage = `<!doctype html>
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`)
+
+// The curl line names this server as the browser reached it (the Host header, escaped: a client
+// chooses it).
+const landingPage = (origin: string): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -31,7 +35,7 @@ const landingPage = `<!doctype html>
 <li>The OpenAPI 3.1 spec: <a href="/openapi.yaml">openapi.yaml</a>, <a href="/openapi.json">openapi.json</a></li>
 <li>All records: <a href="/api/list">/api/list</a></li>
 </ul>
-<p>Get a key with <code>curl -X POST http://HOST/api/generate_key/yourname</code> and send it in the
+<p>Get a key with <code>curl -X POST ${escapeHtml(origin)}/api/generate_key/yourname</code> and send it in the
 <code>api-key</code> header to create, modify and remove records.</p>
 </body>
 </html>
@@ -58,8 +62,8 @@ async function docs (app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) =>
     await reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })))
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    await reply.type('text/html; charset=utf-8').header('content-security-policy', landingCsp).send(landingPage))
+  app.get('/', { schema: { hide: true } }, async (request, reply) =>
+    await reply.type('text/html; charset=utf-8').header('content-security-policy', landingCsp).send(landingPage(`${request.protocol}://${request.host}`)))
 }
 
 export default fp(docs, { name: 'docs' })
