@@ -153,3 +153,13 @@ export async function resetRecords (sql: Sql, count: number): Promise<void> {
   `
   await sql`ANALYZE record`
 }
+
+/**
+ * Turns the history triggers of sql/004 off: what a v1 store (the baseline) does on every write,
+ * or Phoenix without its history (`--history off`). The version trigger stays: both answer alike.
+ */
+export async function disableHistory (sql: Sql): Promise<void> {
+  for (const trigger of ['record_history_insert', 'record_history_update', 'record_history_delete']) {
+    await sql.unsafe(`ALTER TABLE record DISABLE TRIGGER ${trigger}`)
+  }
+}

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util'
 import { freePort } from '../src/db/embedded.js'
 import { loadConfig } from '../src/config.js'
 import { autocannonGenerator } from './autocannon.js'
-import { openBenchServer, resetRecords, seedKeys, stuckSessions, type BenchDatabase } from './db.js'
+import { disableHistory, openBenchServer, resetRecords, seedKeys, stuckSessions, type BenchDatabase } from './db.js'
 import { createOps, opNames, requestAt, type LoadGenerator, type Op, type OpName } from './load.js'
 import { summarizeProfile } from './profile.js'
 import {
@@ -49,6 +49,8 @@ const usage = `Usage: npm run bench -- [options]
   --profile           run both servers with --cpu-prof (into bench/results/) and summarize
   --log-level <lvl>   Phoenix's LOG_LEVEL (default info: logging on, as in production)
   --pool <n>          DB_POOL_MAX for Phoenix and the baseline's pool (default: Phoenix's default, 10)
+  --history <on|off>  Phoenix's history triggers (sql/004) on or off; the baseline's are always off,
+                      as a v1 store has none (default on). Run both to see what the history costs
   --skip-build        use dist/ as it is instead of running npm run build first
   --keep-logs         keep the servers' logs in bench/results/ (default: a temporary directory)
 
@@ -72,6 +74,7 @@ interface Options {
   profile: boolean
   logLevel: string
   pool: number | undefined
+  history: boolean
   skipBuild: boolean
   keepLogs: boolean
 }
@@ -95,6 +98,7 @@ function parseOptions (): Options {
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'info' },
       pool: { type: 'string' },
+      history: { type: 'string', default: 'on' },
       'skip-build': { type: 'boolean', default: false },
       'keep-logs': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -113,6 +117,7 @@ function parseOptions (): Options {
   for (const name of only) {
     if (!(opNames as readonly string[]).includes(name)) throw new Error(`--only: unknown operation ${JSON.stringify(name)} (known: ${opNames.join(', ')})`)
   }
+  if (values.history !== 'on' && values.history !== 'off') throw new Error(`--history must be on or off, got ${JSON.stringify(values.history)}`)
   if (values.generator !== undefined && values.generator !== 'wrk' && values.generator !== 'autocannon') {
     throw new Error(`--generator must be wrk or autocannon, got ${JSON.stringify(values.generator)}`)
   }
@@ -136,6 +141,7 @@ function parseOptions (): Options {
     profile: values.profile,
     logLevel: values['log-level'],
     pool: values.pool === undefined ? undefined : number('pool', values.pool, 1),
+    history: values.history === 'on',
     skipBuild: values['skip-build'],
     keepLogs: values['keep-logs']
   }
@@ -387,6 +393,7 @@ async function main (): Promise<void> {
     for (const name of ['phoenix', 'baseline'] as const) {
       const database = await benchServer.createDatabase(name)
       await seedKeys(database.sql, keys)
+      if (name === 'baseline' || !options.history) await disableHistory(database.sql)
       const port = await freePort()
       const profile = options.profile ? ['--cpu-prof', '--cpu-prof-dir', resultsDir, '--cpu-prof-name', `${name}-${stamp}.cpuprofile`] : []
       const entry = name === 'phoenix' ? phoenixEntry : baselineEntry
@@ -443,7 +450,7 @@ async function main (): Promise<void> {
     const header = `Phoenix vs baseline, ${date}: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ` +
       `${benchServer.description.replace(/ in \/[^,\s]+/, '')}; ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s ` +
       `per operation and server, ${options.records} records, ${options.rounds} round(s), Phoenix LOG_LEVEL=${options.logLevel}` +
-      `${options.pool === undefined ? '' : `, pool ${options.pool}`}; load average ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after; ` +
+      `${options.pool === undefined ? '' : `, pool ${options.pool}`}; Phoenix's history triggers ${options.history ? 'on' : 'off'} (the baseline's off); load average ${load[0]?.toFixed(2)} before, ${loadAfter[0]?.toFixed(2)} after; ` +
       `load generator: ${generator.description}`
     const limits = formatLimits(ops, { keys: options.keys, writesPerSecond: phoenixDefaults.writesPerSecond, keyIssuePerMinute: phoenixDefaults.keyIssuePerMinute })
     console.log([header, formatTable(ops, large), formatBulk(ops), limits, formatTargets(targetChecks)].filter((part) => part !== '').join('\n\n'))
