@@ -6,10 +6,13 @@
 // change_id comes from a sequence, so ids are taken in one order and committed in another: id 8
 // may be visible while id 7's transaction is still running. Handing out 8 then would lose 7 for
 // good (every client's cursor is past it). So entries are handed out only up to a horizon below
-// which every id is settled (committed or rolled back): the sequence's last value, read in one
-// statement, is settled once every transaction that was running when the next statement took its
-// snapshot has ended, which a later snapshot's xmin shows. A transaction holds its id only after its
-// first write, so it has an xid by then. The horizon thus trails the newest entry by two quick
+// which every id is settled (committed or rolled back): the sequence's last value, read by one
+// statement, is settled once every transaction that was running at the next statement has ended.
+// A transaction takes an id only after its first write (the record's), so it has an xid by then,
+// and the server's running xids are listed by pg_stat_get_activity. (Not a snapshot's xmin and
+// xmax: xmax is one past the latest *completed* xid, and a snapshot ignores running xids at or
+// above it, so a transaction that started after the last commit was invisible to both, and its
+// ids were passed over while it ran.) The horizon thus trails the newest entry by two quick
 // statements; a long-running writing transaction holds it back until it ends.
 //
 // What wakes the readers: an instance that made a change wakes its own reader at once and tells the
@@ -54,7 +57,7 @@ export class ChangeFeed {
   private started: Promise<void> | undefined
   private handingOut = false
   private readonly live = new Set<Subscriber>()
-  private readonly pending: Array<{ value: number, until: bigint }> = []
+  private readonly pending: Array<{ value: number, until: Set<string> }> = []
   private lastValue = 0
   private polling: Promise<void> | undefined
   private again = false
@@ -165,26 +168,26 @@ export class ChangeFeed {
     this.live.clear()
   }
 
-  /** This statement's snapshot bounds, and the last change_id taken when it ran. */
-  private async state (): Promise<{ xmin: string, xmax: string, value: number }> {
+  /** The last change_id taken, and the xids of the transactions running, when this statement ran. */
+  private async state (): Promise<{ value: number, running: string }> {
     const { sql } = this.app
-    const [state] = await this.app.db(sql<[{ xmin: string, xmax: string, value: number }]>`
-      SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-             pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
-             (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM record_history_change_id_seq)::float8 AS value
+    const [state] = await this.app.db(sql<[{ value: number, running: string }]>`
+      SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM record_history_change_id_seq)::float8 AS value,
+             coalesce((SELECT string_agg(backend_xid::text, ',') FROM pg_stat_get_activity(NULL) WHERE backend_xid IS NOT NULL), '') AS running
     `)
     return state
   }
 
   private async poll (): Promise<void> {
     const state = await this.state()
-    const xmin = BigInt(state.xmin)
+    const running = new Set(state.running === '' ? [] : state.running.split(','))
     // The value the previous statement read is settled once every transaction running at this
-    // statement's snapshot has ended.
-    this.pending.push({ value: this.lastValue, until: BigInt(state.xmax) })
+    // statement has ended.
+    this.pending.push({ value: this.lastValue, until: running })
     this.lastValue = state.value
     let settled = this.horizon
-    while (this.pending.length > 0 && this.pending[0]!.until <= xmin) settled = Math.max(settled, this.pending.shift()!.value)
+    const ended = (xids: Set<string>): boolean => { for (const xid of xids) if (running.has(xid)) return false; return true }
+    while (this.pending.length > 0 && ended(this.pending[0]!.until)) settled = Math.max(settled, this.pending.shift()!.value)
     // Starting: nothing is handed out below the first horizon.
     if (!this.handingOut) {
       this.horizon = settled

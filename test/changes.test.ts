@@ -141,6 +141,35 @@ describe('GET /api/changes', () => {
     expect(ids.length).toBeGreaterThanOrEqual(1000)
   }, 60_000)
 
+  it('holds back an entry until every transaction that may hold a lower id has ended', async () => {
+    // A takes an id, then B (a newer transaction) takes the next; A commits, B commits a while
+    // later. Until B ends, nothing of B's may be passed over: a horizon taken from a snapshot's
+    // xmin and xmax (which ignore a transaction newer than the last commit) lost B's entry here.
+    const client = await new FeedClient(`${base}/api/changes`).ready()
+    const expected: number[] = []
+    for (let round = 0; round < 5; round++) {
+      const a = await t.sql.reserve()
+      const b = await t.sql.reserve()
+      try {
+        await a`BEGIN`
+        const [first] = await a<[{ id: number }]>`INSERT INTO record (value1, lastmodifiedby) VALUES ('first', 'operator') RETURNING id`
+        await b`BEGIN`
+        const [second] = await b<[{ id: number }]>`INSERT INTO record (value1, lastmodifiedby) VALUES ('second', 'operator') RETURNING id`
+        await a`COMMIT`
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        await b`COMMIT`
+        expected.push(first.id, second.id)
+      } finally {
+        a.release()
+        b.release()
+      }
+    }
+    await client.until(expected.length)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    client.close()
+    expect(client.events.map((event) => event.data.record.id)).toEqual(expected)
+  }, 30_000)
+
   it('shows changes made through another instance and with plain SQL', async () => {
     const other = await build({ config: testConfig, databaseUrl: t.databaseUrl, migrate: false })
     try {
