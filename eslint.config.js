@@ -1,5 +1,5 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'generated/**', 'coverage/**', '.data/**'] })
+  ...neostandard({ ts: true, ignores: ['dist/**', 'generated/**', '.generated/**', 'coverage/**', '.data/**'] })
 ]
