@@ -54,7 +54,7 @@ describe('README SDK example', () => {
     try {
       const file = join(dir, 'try-sdk.mts') // .mts: ESM outside this package, as try-sdk.ts is inside it
       await writeFile(file, example!
-        .replace("'./sdk/index.js'", JSON.stringify(join(projectRoot, 'sdk', 'index.ts')))
+        .replace("'./sdk/index.js'", JSON.stringify(join(projectRoot, 'sdk', 'src', 'index.ts')))
         .replace('http://127.0.0.1:3000', base))
       const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 30_000 })
       expect(stdout).toContain("value1: 'Hello'")

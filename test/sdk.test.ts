@@ -1,7 +1,7 @@
 // The whole contract through the SDK, against the real server listening on a socket.
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPhoenixClient, etagOf, type HistoryEntry, type PhoenixClient, type RecordInput } from '../sdk/index.js'
+import { createPhoenixClient, etagOf, type HistoryEntry, type PhoenixClient, type RecordInput } from '../sdk/src/index.js'
 import { build } from '../src/app.js'
 import { parseJson, testConfig, uniqueUsername, useDatabase } from './helper.js'
 import { checkResponse } from './spec.js'

@@ -9,9 +9,9 @@
 //   await mine.updateRecord(data!.record_info.id, (record) => ({ value2: (record.value2 ?? 0) + 1 }))
 //   const { data: many } = await mine.bulkCreateRecords([{ value1: 'a' }, { value2: 2 }])
 import createClient, { type Client } from 'openapi-fetch'
-import type { components, paths } from '../generated/openapi.js'
+import type { components, paths } from './openapi.js'
 
-export type { components, operations, paths } from '../generated/openapi.js'
+export type { components, operations, paths } from './openapi.js'
 type Schemas = components['schemas']
 export type Record = Schemas['Record']
 export type RecordInput = Schemas['RecordInput']
