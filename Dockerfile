@@ -18,6 +18,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 # ---- build: all dependencies, compile src/ and generated/ to dist/ ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+# The sdk/ workspace (the client package, published on its own) is not copied into either stage:
+# with its folder absent, `npm ci` installs the root's packages only, and the server needs none
+# of the SDK's.
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./

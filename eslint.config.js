@@ -1,5 +1,5 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'generated/**', '.generated/**', 'coverage/**', '.data/**'] })
+  ...neostandard({ ts: true, ignores: ['dist/**', 'sdk/dist/**', 'generated/**', 'sdk/src/openapi.ts', '.generated/**', 'coverage/**', '.data/**'] })
 ]

@@ -1,6 +1,7 @@
 // Derives generated/ from openapi.yaml: TypeScript types (openapi-typescript) and TypeBox
-// schemas that carry the spec's JSON Schema verbatim (refs inlined), typed by those types.
-// `--check` compares instead of writing and exits 1 when generated/ has drifted.
+// schemas that carry the spec's JSON Schema verbatim (refs inlined), typed by those types. The
+// types go to the SDK package too (sdk/src/openapi.ts), which is published without the server.
+// `--check` compares instead of writing and exits 1 when a generated file has drifted.
 import { readFile, writeFile, mkdir } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +14,6 @@ type JsonObject = { [key: string]: Json }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const specPath = join(root, 'openapi.yaml')
-const outDir = join(root, 'generated')
 const banner = '// Generated from openapi.yaml by `npm run generate`. Do not edit by hand.\n'
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
 
@@ -130,9 +130,11 @@ async function render (): Promise<Map<string, string>> {
       if (isObject(operation)) lines.push(operationSchemas(spec, operation))
     }
   }
+  // Paths relative to the repository root.
   return new Map([
-    ['openapi.ts', types],
-    ['schemas.ts', lines.join('\n')]
+    ['generated/openapi.ts', types],
+    ['generated/schemas.ts', lines.join('\n')],
+    ['sdk/src/openapi.ts', types]
   ])
 }
 
@@ -142,20 +144,22 @@ async function main (): Promise<void> {
   if (values.check) {
     const stale: string[] = []
     for (const [name, content] of files) {
-      const current = await readFile(join(outDir, name), 'utf8').catch(() => undefined)
-      if (current !== content) stale.push(`generated/${name}`)
+      const current = await readFile(join(root, name), 'utf8').catch(() => undefined)
+      if (current !== content) stale.push(name)
     }
     if (stale.length > 0) {
       console.error(`${stale.join(', ')} out of date with openapi.yaml: run \`npm run generate\` and commit the result.`)
       process.exitCode = 1
       return
     }
-    console.log('generated/ matches openapi.yaml')
+    console.log(`${[...files.keys()].join(', ')} match openapi.yaml`)
     return
   }
-  await mkdir(outDir, { recursive: true })
-  for (const [name, content] of files) await writeFile(join(outDir, name), content)
-  console.log(`wrote ${[...files.keys()].map((name) => `generated/${name}`).join(', ')}`)
+  for (const [name, content] of files) {
+    await mkdir(dirname(join(root, name)), { recursive: true })
+    await writeFile(join(root, name), content)
+  }
+  console.log(`wrote ${[...files.keys()].join(', ')}`)
 }
 
 await main()

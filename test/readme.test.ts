@@ -47,14 +47,14 @@ describe('README curl examples', () => {
 })
 
 describe('README SDK example', () => {
-  it('runs as written (with the SDK imported by its path) and prints the created record', async () => {
+  it('runs as written (with the SDK imported from its source, not its build) and prints the created record', async () => {
     const [example] = await codeBlocks('## TypeScript SDK', 'ts')
-    expect(example).toContain("from './sdk/index.js'")
+    expect(example).toContain("from 'phoenix-records-client'")
     const dir = await mkdtemp(join(tmpdir(), 'phoenix-readme-'))
     try {
       const file = join(dir, 'try-sdk.mts') // .mts: ESM outside this package, as try-sdk.ts is inside it
       await writeFile(file, example!
-        .replace("'./sdk/index.js'", JSON.stringify(join(projectRoot, 'sdk', 'index.ts')))
+        .replace("'phoenix-records-client'", JSON.stringify(join(projectRoot, 'sdk', 'src', 'index.ts')))
         .replace('http://127.0.0.1:3000', base))
       const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 30_000 })
       expect(stdout).toContain("value1: 'Hello'")

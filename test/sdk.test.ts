@@ -1,7 +1,8 @@
 // The whole contract through the SDK, against the real server listening on a socket.
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPhoenixClient, etagOf, type HistoryEntry, type PhoenixClient, type RecordInput } from '../sdk/index.js'
+import { createPhoenixClient, etagOf, PhoenixError, type HistoryEntry, type PhoenixClient, type Record, type RecordInput } from '../sdk/src/index.js'
+import { nextLink } from '../sdk/src/pages.js'
 import { build } from '../src/app.js'
 import { parseJson, testConfig, uniqueUsername, useDatabase } from './helper.js'
 import { checkResponse } from './spec.js'
@@ -227,5 +228,106 @@ describe('records', () => {
     expect(invalid.error?.errors?.[0]?.field).toBe('record_id')
     const missing = await owner.client.modifyRecord(2147483647, { value3: false })
     expect(missing.response.status).toBe(404)
+  })
+})
+
+describe('listRecords, records() and history()', () => {
+  // Seven records of a user of their own, value3 alternating, so that pages and filters have exact answers.
+  let username: string
+  let mine: Record[]
+  beforeAll(async () => {
+    username = uniqueUsername('sdk_pages')
+    const { data } = await phoenix.generateKey(username)
+    const created = await phoenix.withApiKey(data!.api_key).bulkCreateRecords(Array.from({ length: 7 }, (_, index) => ({ value2: index, value3: index % 2 === 0 })))
+    mine = created.data!.records_info
+  })
+
+  // Array.fromAsync is Node 22's.
+  async function collect<T> (items: AsyncIterable<T>): Promise<T[]> {
+    const all: T[] = []
+    for await (const item of items) all.push(item)
+    return all
+  }
+
+  // The requests a client sends, through checkedFetch.
+  function counted (): { client: PhoenixClient, urls: URL[] } {
+    const urls: URL[] = []
+    const client = createPhoenixClient({ baseUrl: base, fetch: async (request) => { urls.push(new URL(request.url)); return await checkedFetch(request) } })
+    return { client, urls }
+  }
+
+  it('listRecords pages with limit and afterId, filters by lastmodifiedby and value3', async () => {
+    const first = await phoenix.listRecords({ lastmodifiedby: username.toUpperCase(), limit: 3 })
+    expect(first.data).toEqual(mine.slice(0, 3))
+    expect(nextLink(first.response.headers.get('link'))).toBe(`/api/list?limit=3&after_id=${mine[2]!.id}&lastmodifiedby=${username.toUpperCase()}`)
+    const second = await phoenix.listRecords({ lastmodifiedby: username, limit: 3, afterId: mine[2]!.id })
+    expect(second.data).toEqual(mine.slice(3, 6))
+    const odd = await phoenix.listRecords({ lastmodifiedby: username, value3: false })
+    expect(odd.data!.map((record) => record.value2)).toEqual([1, 3, 5])
+    expect(odd.response.headers.get('link')).toBeNull()
+    const refused = await phoenix.listRecords({ limit: 1001 })
+    expect(refused.response.status).toBe(400)
+    expect(refused.error?.errors?.[0]?.field).toBe('limit')
+  })
+
+  it('records() follows Link rel="next" through every page, with the filters kept', async () => {
+    const { client, urls } = counted()
+    expect(await collect(client.records({ lastmodifiedby: username, limit: 3 }))).toEqual(mine)
+    expect(urls.map((url) => url.search)).toEqual([
+      `?limit=3&lastmodifiedby=${username}`,
+      `?limit=3&after_id=${mine[2]!.id}&lastmodifiedby=${username}`,
+      `?limit=3&after_id=${mine[5]!.id}&lastmodifiedby=${username}`
+    ])
+
+    const even = await collect(client.records({ lastmodifiedby: username, value3: true, limit: 2 }))
+    expect(even.map((record) => record.value2)).toEqual([0, 2, 4, 6])
+  })
+
+  it('records() asks for pages of 1000 unless told, and sends nothing until iterated', async () => {
+    const { client, urls } = counted()
+    const iterator = client.records({ lastmodifiedby: username })
+    expect(urls).toEqual([])
+    expect(await collect(iterator)).toEqual(mine)
+    expect(urls.map((url) => url.search)).toEqual([`?limit=1000&lastmodifiedby=${username}`])
+  })
+
+  it('records() throws a PhoenixError for a failed page, after the pages before it', async () => {
+    await expect(collect(phoenix.records({ limit: 0 }))).rejects.toMatchObject({
+      name: 'PhoenixError', status: 400, failure: { status: 'failed', errors: [{ field: 'limit' }] }
+    })
+    // The second page's answer is a 503, as while the server drains.
+    const failing = createPhoenixClient({
+      baseUrl: base,
+      fetch: async (request) => new URL(request.url).searchParams.has('after_id')
+        ? Response.json({ status: 'failed', message: 'The service is shutting down.' }, { status: 503 })
+        : await checkedFetch(request)
+    })
+    const seen: Record[] = []
+    const error = await (async () => { for await (const record of failing.records({ lastmodifiedby: username, limit: 4 })) seen.push(record) })().catch((error: unknown) => error)
+    expect(seen).toEqual(mine.slice(0, 4))
+    expect(error).toBeInstanceOf(PhoenixError)
+    expect(error).toMatchObject({ status: 503, message: 'The service is shutting down.' })
+  })
+
+  it('history() yields every entry of the record across its pages, oldest first', async () => {
+    const owner = phoenix.withApiKey((await phoenix.generateKey(uniqueUsername('sdk_history'))).data!.api_key)
+    const id = (await owner.createRecord({ value2: 0 })).data!.record_info.id
+    for (let value2 = 1; value2 <= 4; value2++) await owner.modifyRecord(id, { value2 })
+    const { client, urls } = counted()
+    const entries = await collect(client.history(id, { limit: 2 }))
+    expect(entries.map((entry) => [entry.version, entry.operation, entry.record.value2])).toEqual([
+      [1, 'create', 0], [2, 'modify', 1], [3, 'modify', 2], [4, 'modify', 3], [5, 'modify', 4]
+    ])
+    expect(urls.map((url) => url.search)).toEqual(['?limit=2', '?limit=2&after_version=2', '?limit=2&after_version=4'])
+    expect((await collect(client.history(id, { afterVersion: 3 }))).map((entry) => entry.version)).toEqual([4, 5])
+    await expect(collect(phoenix.history(2147483647))).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('nextLink reads the rel="next" target among several links', () => {
+    expect(nextLink(null)).toBeUndefined()
+    expect(nextLink('</a?x=1>; rel="prev", </b?y=2>; rel="next"')).toBe('/b?y=2')
+    expect(nextLink('<https://h/c>; title="t"; rel=next')).toBe('https://h/c')
+    expect(nextLink('</d>; rel="next last"')).toBe('/d')
+    expect(nextLink('</e>; rel="nextish"')).toBeUndefined()
   })
 })

@@ -1,5 +1,5 @@
-// The Phoenix TypeScript SDK: openapi-fetch over the types generated from openapi.yaml, so every
-// request and every success and error body is typed by the spec itself.
+// phoenix-records-client: openapi-fetch over the types generated from Phoenix's openapi.yaml, so
+// every request and every success and error body is typed by the spec itself.
 //
 //   const phoenix = createPhoenixClient({ baseUrl: 'http://127.0.0.1:3000' })
 //   const { data: key } = await phoenix.generateKey('sumit')
@@ -7,11 +7,15 @@
 //   const { data, error } = await mine.createRecord({ value1: 'Hello', value3: true })
 //   // No lost updates: read, change, write back only if nobody wrote in between (else retry).
 //   await mine.updateRecord(data!.record_info.id, (record) => ({ value2: (record.value2 ?? 0) + 1 }))
-//   const { data: many } = await mine.bulkCreateRecords([{ value1: 'a' }, { value2: 2 }])
+//   for await (const record of phoenix.records({ lastmodifiedby: 'sumit' })) console.log(record.id)
 import createClient, { type Client } from 'openapi-fetch'
-import type { components, paths } from '../generated/openapi.js'
+import { followChanges, type ChangesOptions } from './changes.js'
+import type { components, operations, paths } from './openapi.js'
+import { followPages } from './pages.js'
 
-export type { components, operations, paths } from '../generated/openapi.js'
+export type { ChangesOptions } from './changes.js'
+export type { components, operations, paths } from './openapi.js'
+export { PhoenixError } from './pages.js'
 type Schemas = components['schemas']
 export type Record = Schemas['Record']
 export type RecordInput = Schemas['RecordInput']
@@ -46,30 +50,27 @@ export interface CreateOptions {
   retries?: number
 }
 
-/** Where the change feed starts, and how it is stopped. */
-export interface ChangesOptions {
-  /** Start after this change_id (default: with the next change). */
-  after?: number
-  /** Stops following (the iterator then ends). */
-  signal?: AbortSignal
-  /** Wait before reconnecting after the stream broke (default 1000 ms). */
-  reconnectMs?: number
-  /** Called each time the stream is open: every change from then on will be yielded. */
-  onOpen?: () => void
+type ListParameters = NonNullable<operations['listRecords']['parameters']['query']>
+type HistoryParameters = NonNullable<operations['getHistory']['parameters']['query']>
+
+/** Which records to list (GET /api/list), in the spec's names but camelCase. */
+export interface ListQuery {
+  /** At most this many records (1 to 1000) in the page, with a `Link` to the next one; without it, all records. */
+  limit?: ListParameters['limit']
+  /** Only records whose id is greater than this one (the last id of the previous page). */
+  afterId?: ListParameters['after_id']
+  /** Only records last created or modified by this username (ignoring case). */
+  lastmodifiedby?: ListParameters['lastmodifiedby']
+  /** Only records whose `value3` is this boolean. */
+  value3?: ListParameters['value3']
 }
 
-// One Server-Sent Events block (the lines before an empty line) as its fields.
-function eventOf (block: string): { id?: string, data?: string } {
-  const fields: { id?: string, data?: string } = {}
-  for (const line of block.split('\n')) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    const name = line.slice(0, colon)
-    const value = line.slice(line[colon + 1] === ' ' ? colon + 2 : colon + 1)
-    if (name === 'id') fields.id = value
-    else if (name === 'data') fields.data = fields.data === undefined ? value : `${fields.data}\n${value}`
-  }
-  return fields
+/** A page of a record's history (GET /api/history/{record_id}). */
+export interface HistoryQuery {
+  /** At most this many entries (1 to 1000, default 1000), with a `Link` to the next page. */
+  limit?: HistoryParameters['limit']
+  /** Only entries whose version is greater than this one. */
+  afterVersion?: HistoryParameters['after_version']
 }
 
 /** The record's version as an ETag, from a response of read, create or modify. */
@@ -86,17 +87,29 @@ export interface PhoenixClientOptions {
   fetch?: (request: Request) => Promise<Response>
 }
 
-/** Each method resolves to `{ data, error, response }`: `data` on 2xx, `error` (a Failure) otherwise. */
+/**
+ * Each method resolves to `{ data, error, response }`: `data` on 2xx, `error` (a Failure)
+ * otherwise. The iterators (records, history, changes) yield items and throw on a failure.
+ */
 export function createPhoenixClient (options: PhoenixClientOptions) {
   const client: Client<paths> = createClient<paths>({
     baseUrl: options.baseUrl,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     headers: options.apiKey === undefined ? {} : { 'api-key': options.apiKey }
   })
+  const fetcher = options.fetch ?? globalThis.fetch
   const ifMatch = (conditions: WriteConditions) => conditions.ifMatch === undefined ? {} : { 'If-Match': conditions.ifMatch }
   const readRecord = async (recordId: number, conditions: { ifNoneMatch?: string } = {}) =>
     await client.GET('/api/read/{record_id}', {
       params: { path: { record_id: recordId }, header: conditions.ifNoneMatch === undefined ? {} : { 'If-None-Match': conditions.ifNoneMatch } }
+    })
+  const listRecords = async (query: ListQuery = {}) =>
+    await client.GET('/api/list', {
+      params: { query: { limit: query.limit, after_id: query.afterId, lastmodifiedby: query.lastmodifiedby, value3: query.value3 } }
+    })
+  const getHistory = async (recordId: number, page: HistoryQuery = {}) =>
+    await client.GET('/api/history/{record_id}', {
+      params: { path: { record_id: recordId }, query: { limit: page.limit, after_version: page.afterVersion } }
     })
   const modifyRecord = async (recordId: number, fields: RecordPatch, conditions: WriteConditions = {}) =>
     await client.PATCH('/api/modify/{record_id}', { params: { path: { record_id: recordId }, header: ifMatch(conditions) }, body: fields })
@@ -111,7 +124,18 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
     rotateKey: async () => await client.POST('/api/rotate_key'),
     /** Revokes this client's key for good; its username stays taken. */
     revokeKey: async () => await client.POST('/api/revoke_key'),
-    listRecords: async () => await client.GET('/api/list'),
+    /**
+     * Records in ascending id order: all of them (one streamed array), or with `limit` one page of
+     * them and, while more may follow, a `Link: <…>; rel="next"` header (`afterId` continues it).
+     */
+    listRecords,
+    /**
+     * Every record matching `query`, page after page (following each `Link` rel="next"), in
+     * ascending id order; `limit` is the page size here (default 1000, the largest). Throws a
+     * PhoenixError when a page fails.
+     */
+    records: (query: ListQuery = {}): AsyncGenerator<Record> =>
+      followPages(async () => await listRecords({ ...query, limit: query.limit ?? 1000 }), (page) => page, fetcher, options.baseUrl),
     /**
      * Safe to retry: sent with an Idempotency-Key, and re-sent with the same key after a network
      * failure or a 409, so the server creates the record once and answers every retry with the
@@ -157,40 +181,15 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
      * `options.after` or from the next change; after a dropped connection it reconnects with the
      * last id it saw, so nothing is missed or repeated. Ends when `options.signal` aborts.
      */
-    changes: async function * (follow: ChangesOptions = {}): AsyncGenerator<HistoryEntry> {
-      const fetcher = options.fetch ?? globalThis.fetch
-      let after = follow.after
-      const stopped = (): boolean => follow.signal?.aborted === true
-      while (!stopped()) {
-        try {
-          const url = new URL('/api/changes', options.baseUrl)
-          if (after !== undefined) url.searchParams.set('after', String(after))
-          const response = await fetcher(new Request(url, { headers: { accept: 'text/event-stream' }, signal: follow.signal }))
-          if (response.status !== 200 || response.body === null) throw new Error(`the change feed answered ${response.status}`)
-          follow.onOpen?.()
-          let buffer = ''
-          for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
-            buffer += chunk.replaceAll('\r\n', '\n')
-            for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-              const event = eventOf(buffer.slice(0, end))
-              buffer = buffer.slice(end + 2)
-              if (event.data === undefined || event.id === undefined) continue
-              after = Number(event.id)
-              yield JSON.parse(event.data) as HistoryEntry
-            }
-          }
-        } catch (error) {
-          if (stopped()) return
-          if (!(error instanceof TypeError) && !(error instanceof Error && error.message.startsWith('the change feed answered 503'))) throw error
-        }
-        await new Promise((resolve) => setTimeout(resolve, follow.reconnectMs ?? 1000))
-      }
-    },
-    /** The record's changes, oldest first; `limit` and `afterVersion` page them (see `Link`). */
-    getHistory: async (recordId: number, page: { limit?: number, afterVersion?: number } = {}) =>
-      await client.GET('/api/history/{record_id}', {
-        params: { path: { record_id: recordId }, query: { limit: page.limit, after_version: page.afterVersion } }
-      }),
+    changes: (follow: ChangesOptions = {}): AsyncGenerator<HistoryEntry> => followChanges(options.baseUrl, fetcher, follow),
+    /** One page of the record's changes, oldest first; `limit` and `afterVersion` page them (see `Link`). */
+    getHistory,
+    /**
+     * Every change of the record, oldest first, page after page (following each `Link`);
+     * `limit` is the page size. Throws a PhoenixError when a page fails (e.g. a 404).
+     */
+    history: (recordId: number, page: HistoryQuery = {}): AsyncGenerator<HistoryEntry> =>
+      followPages(async () => await getHistory(recordId, page), (body) => body.history, fetcher, options.baseUrl),
     /**
      * Creates 1 to 1000 records at once, all or none; `data.records_info` lists them in the order
      * given. A failure's `errors` name the element's index and field (`2.value2`).
