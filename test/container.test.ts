@@ -174,11 +174,12 @@ describe('compose.yaml', () => {
   const runtime = dockerfile.at(-1)?.instructions ?? []
   const imageEnv = Object.assign({}, ...runtime.filter(({ keyword }) => keyword === 'ENV').map(({ args }) => parseEnv(args))) as Record<string, string>
 
-  /** Compose's `${NAME}` and `${NAME:-default}` interpolation, the only forms compose.yaml uses. */
+  /** Compose's `${NAME:?message}` interpolation, the only form compose.yaml uses: unset or empty is an error. */
   function interpolate (value: string, env: Record<string, string>): string {
-    return value.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+    return value.replace(/\$\{(\w+):\?([^}]*)\}/g, (_match, name: string, message: string) => {
       const set = env[name]
-      return set !== undefined && set !== '' ? set : fallback ?? ''
+      if (set === undefined || set === '') throw new Error(`${name}: ${message}`)
+      return set
     })
   }
 
@@ -188,7 +189,7 @@ describe('compose.yaml', () => {
         db: {
           image: 'postgres:17',
           // eslint-disable-next-line no-template-curly-in-string -- compose's interpolation, not JavaScript's
-          environment: { POSTGRES_USER: 'phoenix', POSTGRES_DB: 'phoenix', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-phoenix}' },
+          environment: { POSTGRES_USER: 'phoenix', POSTGRES_DB: 'phoenix', POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD (in the environment or in .env)}' },
           volumes: ['pgdata:/var/lib/postgresql/data'],
           healthcheck: { test: ['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'phoenix', '-d', 'phoenix'] }
         }
@@ -200,11 +201,15 @@ describe('compose.yaml', () => {
   it('builds the API from the Dockerfile and starts it, once the database is healthy, with its credentials', () => {
     expect(compose).toMatchObject({
       services: {
-        api: { build: '.', ports: ['3000:3000'], depends_on: { db: { condition: 'service_healthy' } }, restart: 'unless-stopped' }
+        // Published on the host's loopback only.
+        api: { build: '.', ports: ['127.0.0.1:3000:3000'], depends_on: { db: { condition: 'service_healthy' } }, restart: 'unless-stopped' }
       }
     })
     const db = compose.services.db?.environment ?? {}
-    const environments: Array<Record<string, string>> = [{}, { POSTGRES_PASSWORD: 's3cret' }]
+    // No default password: without one, compose refuses to start.
+    expect(() => interpolate(db.POSTGRES_PASSWORD ?? '', {})).toThrow('POSTGRES_PASSWORD')
+    expect(() => interpolate(compose.services.api?.environment?.DATABASE_URL ?? '', {})).toThrow('POSTGRES_PASSWORD')
+    const environments: Array<Record<string, string>> = [{ POSTGRES_PASSWORD: 's3cret' }]
     for (const env of environments) {
       const databaseUrl = interpolate(compose.services.api?.environment?.DATABASE_URL ?? '', env)
       const url = new URL(databaseUrl)
@@ -218,7 +223,7 @@ describe('compose.yaml', () => {
       const config = loadConfig({ ...imageEnv, DATABASE_URL: databaseUrl })
       expect(config.databaseUrl).toBe(databaseUrl)
       expect(config.host).toBe('0.0.0.0')
-      expect(compose.services.api?.ports).toEqual([`${config.port}:${config.port}`])
+      expect(compose.services.api?.ports).toEqual([`127.0.0.1:${config.port}:${config.port}`])
     }
     const exposed = runtime.filter(({ keyword }) => keyword === 'EXPOSE').flatMap(({ args }) => args.split(/\s+/))
     expect(exposed).toContain(imageEnv.PORT)
