@@ -204,6 +204,7 @@ describe('a bad configuration value', () => {
   it.each([
     ['PORT', 'abc'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'colour'],
     ['DATABASE_URL', 'mysql://x'],
     ['TRUST_PROXY', 'proxy.example'],
     ['CORS_ORIGINS', 'app.example.com'],
@@ -215,6 +216,32 @@ describe('a bad configuration value', () => {
     expect(server.stderr()).toContain(`Configuration error: ${name} `)
     expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
     expect(existsSync(join(dataDir, 'pg'))).toBe(false)
+  }, 60_000)
+})
+
+describe('request log lines', () => {
+  const database = useDatabase()
+
+  /** Starts a server on this file's database, lists the records, and returns its log line for that request. */
+  async function listLogged (env: Record<string, string>): Promise<string> {
+    const server = await startServer({ dataDir: await tempDir(), env: { DATABASE_URL: database.url(), ...env } })
+    await waitUntilHealthy(server)
+    expect((await request(server, 'GET', '/api/list?limit=1')).status).toBe(200)
+    // JSON lines are written in batches, at the latest 500 ms later.
+    await waitForOutput(server, '/api/list?limit=1')
+    return server.stdout().split('\n').find((line) => line.includes('/api/list?limit=1'))!
+  }
+
+  it('are JSON by default, with responseTime in milliseconds to 2 decimals', async () => {
+    const entry = JSON.parse(await listLogged({}))
+    expect(entry).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: '/api/list?limit=1', statusCode: 200 })
+    expect(entry.responseTime).toBeGreaterThan(0)
+    expect(entry.responseTime.toString()).toMatch(/^\d+(\.\d{1,2})?$/)
+  }, 60_000)
+
+  it('are one readable line each with LOG_FORMAT=pretty: time, level, request, status, milliseconds', async () => {
+    const line = await listLogged({ LOG_FORMAT: 'pretty' })
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request completed: GET \/api\/list\?limit=1 → 200 in \d+(\.\d{1,2})? ms \{"reqId":"[\w-]+"\}$/)
   }, 60_000)
 })
 
