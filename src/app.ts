@@ -2,6 +2,7 @@ import type { Socket } from 'node:net'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { quieterLogLevel, type Config } from './config.js'
 import { strictJsonParser } from './json.js'
+import { stdoutFor } from './log-destination.js'
 import { loggerOptions, RequestLogController, requestId } from './logging.js'
 import auth from './plugins/auth.js'
 import cors from './plugins/cors.js'
@@ -63,7 +64,7 @@ export async function build ({ config, databaseUrl, migrate = true, logStream }:
   }
   const { trustProxy } = config
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, logStream),
+    logger: loggerOptions(config.logLevel, logStream ?? stdoutFor(config.logFormat)),
     logController: new RequestLogController(),
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },

@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl: string | undefined
   dataDir: string
   logLevel: LogLevel
+  /** `json`: one JSON line per entry (for machines); `pretty`: one readable line (for people). */
+  logFormat: LogFormat
   bodyLimit: number
   dbPoolMax: number
   /** Seconds a client is told to wait (`Retry-After`) while the database is unreachable. */
@@ -50,6 +52,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError'
   }
 }
+
+export const logFormats = ['json', 'pretty'] as const
+export type LogFormat = typeof logFormats[number]
 
 // From the most to the least verbose.
 const logLevels: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -124,6 +129,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`)
   }
+  const logFormat = (env.LOG_FORMAT === undefined || env.LOG_FORMAT === '' ? 'json' : env.LOG_FORMAT) as LogFormat
+  if (!logFormats.includes(logFormat)) {
+    throw new ConfigError('LOG_FORMAT', `must be one of ${logFormats.join(', ')}, got ${JSON.stringify(logFormat)}`)
+  }
   const requestTimeoutSeconds = integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600)
   const headersTimeoutSeconds = integer(env, 'HEADERS_TIMEOUT_SECONDS', 10, 1, 3600)
   // Node refuses a server whose headers may take longer than the whole request.
@@ -136,6 +145,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl(env),
     dataDir: resolve(projectRoot, env.DATA_DIR === undefined || env.DATA_DIR === '' ? '.data' : env.DATA_DIR),
     logLevel,
+    logFormat,
     bodyLimit: integer(env, 'BODY_LIMIT', 16384, 1024, 1048576),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
     retryAfterSeconds: integer(env, 'RETRY_AFTER_SECONDS', 5, 1, 3600),

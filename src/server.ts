@@ -1,30 +1,44 @@
 // The entry point: read the configuration, start an embedded PostgreSQL when no DATABASE_URL is
 // given, build the app, listen, and on SIGINT/SIGTERM drain requests before stopping everything.
 import type { FastifyInstance } from 'fastify'
-import { build } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { DataDirInUseError } from './db/data-dir-lock.js'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js'
+import { checkDatabase, checkDataDir, checkListenAddress, listenError } from './startup-checks.js'
 
 let embedded: EmbeddedDatabase | undefined
 let app: FastifyInstance | undefined
 let stopping: Promise<boolean> | undefined
 
+// Everything that can be wrong with HOST, PORT, DATA_DIR or DATABASE_URL is found before the
+// database is started or migrated: the listen address is bound once and let go first, the
+// database is connected to before build() migrates it.
 async function start (config: Config): Promise<void> {
+  await checkListenAddress(config.host, config.port)
+  // Loaded only now (the app's modules take a while), while the database starts.
+  const loading = import('./app.js')
+  loading.catch(() => {})
   let databaseUrl = config.databaseUrl
   if (databaseUrl === undefined) {
+    await checkDataDir(config.dataDir)
     console.log(`starting embedded PostgreSQL in ${config.dataDir} (set DATABASE_URL to use another server)`)
     embedded = await startEmbeddedDatabase({ dataDir: config.dataDir }).catch((error: unknown) => {
       if (error instanceof DataDirInUseError) throw error
-      throw new Error(`could not start the embedded PostgreSQL in ${config.dataDir} (${error instanceof Error ? error.message : String(error)}); set DATABASE_URL to use an existing PostgreSQL server`)
+      throw new ConfigError('DATA_DIR', `${config.dataDir}: the embedded PostgreSQL could not start there (${error instanceof Error ? error.message : String(error)}); ` +
+        'choose another DATA_DIR, or set DATABASE_URL to use an existing PostgreSQL server')
     })
     databaseUrl = embedded.url
+  } else {
+    await checkDatabase(databaseUrl, config.queryTimeoutSeconds)
   }
   // A signal during start-up: go no further; stop() takes down what was started.
   if (stopping !== undefined) return
+  const { build } = await loading
   app = await build({ config, databaseUrl })
   if (stopping !== undefined) return
-  await app.listen({ host: config.host, port: config.port })
+  await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+    throw listenError(error, config.host, config.port)
+  })
   const address = app.server.address()
   const port = address !== null && typeof address === 'object' ? address.port : config.port
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
@@ -89,19 +103,25 @@ async function main (): Promise<void> {
   try {
     await starting
   } catch (error) {
+    // The cause first, then whatever shutting down what had started prints.
+    report(error)
     stopping ??= stop(starting, 'start-up failed', config.shutdownTimeoutSeconds)
     await stopping.catch(() => {})
-    throw error
+    process.exitCode = 1
+  }
+}
+
+function report (error: unknown): void {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`)
+  } else {
+    console.error('Phoenix failed to start:', error instanceof Error ? error.message : error)
   }
 }
 
 try {
   await main()
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`Configuration error: ${error.message}`)
-  } else {
-    console.error('Phoenix failed to start:', error instanceof Error ? error.message : error)
-  }
+  report(error)
   process.exitCode = 1
 }

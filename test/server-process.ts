@@ -44,14 +44,18 @@ loadConfig(new Proxy({}, { get: (_target, name) => { configVariables.add(String(
 
 /**
  * Spawns `node --import tsx src/server.ts` with only the given configuration variables set (and
- * the abuse limits off unless given: the bursts these tests send would meet them).
+ * the abuse limits off unless given: the bursts these tests send would meet them). With
+ * `combineOutput` its stderr goes to its stdout (`2>&1`), so that stdout() shows the order of both.
  */
-export async function startServer (settings: { dataDir: string, env?: Record<string, string> }): Promise<Server> {
+export async function startServer (settings: { dataDir: string, env?: Record<string, string>, combineOutput?: boolean }): Promise<Server> {
   const port = await freePort()
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configVariables.has(name)))
   Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: settings.dataDir, KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0' }, settings.env)
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const command = [process.execPath, '--import', 'tsx', 'src/server.ts']
+  // exec: the shell becomes the server, so that signals sent to the child reach it.
+  const [file, ...args] = settings.combineOutput === true ? ['/bin/sh', '-c', 'exec "$0" "$@" 2>&1', ...command] : command
+  const child = spawn(file!, args, {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -2,10 +2,13 @@
 // from the environment, the embedded PostgreSQL's life cycle under DATA_DIR, data that survives
 // a restart, and a clean exit on SIGTERM/SIGINT that leaves no PostgreSQL behind.
 import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../src/db/embedded.js'
 import { migrate } from '../src/db/migrate.js'
 import { useDatabase, within, type Response } from './helper.js'
 import {
@@ -201,6 +204,7 @@ describe('a bad configuration value', () => {
   it.each([
     ['PORT', 'abc'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'colour'],
     ['DATABASE_URL', 'mysql://x'],
     ['TRUST_PROXY', 'proxy.example'],
     ['CORS_ORIGINS', 'app.example.com'],
@@ -212,6 +216,84 @@ describe('a bad configuration value', () => {
     expect(server.stderr()).toContain(`Configuration error: ${name} `)
     expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
     expect(existsSync(join(dataDir, 'pg'))).toBe(false)
+  }, 60_000)
+})
+
+describe('request log lines', () => {
+  const database = useDatabase()
+
+  /** Starts a server on this file's database, lists the records, and returns its log line for that request. */
+  async function listLogged (env: Record<string, string>): Promise<string> {
+    const server = await startServer({ dataDir: await tempDir(), env: { DATABASE_URL: database.url(), ...env } })
+    await waitUntilHealthy(server)
+    expect((await request(server, 'GET', '/api/list?limit=1')).status).toBe(200)
+    // JSON lines are written in batches, at the latest 500 ms later.
+    await waitForOutput(server, '/api/list?limit=1')
+    return server.stdout().split('\n').find((line) => line.includes('/api/list?limit=1'))!
+  }
+
+  it('are JSON by default, with responseTime in milliseconds to 2 decimals', async () => {
+    const entry = JSON.parse(await listLogged({}))
+    expect(entry).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: '/api/list?limit=1', statusCode: 200 })
+    expect(entry.responseTime).toBeGreaterThan(0)
+    expect(entry.responseTime.toString()).toMatch(/^\d+(\.\d{1,2})?$/)
+  }, 60_000)
+
+  it('are one readable line each with LOG_FORMAT=pretty: time, level, request, status, milliseconds', async () => {
+    const line = await listLogged({ LOG_FORMAT: 'pretty' })
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request completed: GET \/api\/list\?limit=1 → 200 in \d+(\.\d{1,2})? ms \{"reqId":"[\w-]+"\}$/)
+  }, 60_000)
+})
+
+describe('a setting start-up cannot use', () => {
+  const database = useDatabase()
+
+  it('names DATABASE_URL and the address tried when no PostgreSQL answers there, before shutting down', async () => {
+    const dataDir = await tempDir()
+    const server = await startServer({ dataDir, env: { DATABASE_URL: 'postgres://phoenix:secret@127.0.0.1:1/x' }, combineOutput: true })
+    expect(await within(server.exit, startTimeout, 'exiting')).toEqual({ code: 1, signal: null })
+    const output = server.stdout()
+    expect(output).toContain('Configuration error: DATABASE_URL postgres://phoenix:***@127.0.0.1:1/x: no PostgreSQL answered at 127.0.0.1:1 (connect ECONNREFUSED 127.0.0.1:1)')
+    expect(output).not.toContain('secret')
+    expect(output.indexOf('Configuration error')).toBeLessThan(output.indexOf('shutting down'))
+    expect(output).not.toContain('starting embedded PostgreSQL')
+  }, 60_000)
+
+  it('names HOST when it does not resolve, and has changed nothing in the database', async () => {
+    const server = await startServer({ dataDir: await tempDir(), env: { DATABASE_URL: database.url(), HOST: 'no-such-host.invalid' } })
+    expect(await within(server.exit, startTimeout, 'exiting')).toEqual({ code: 1, signal: null })
+    expect(server.stderr()).toContain('Configuration error: HOST no-such-host.invalid does not resolve to an address')
+    const sql = postgres(database.url(), { max: 1, onnotice: () => {} })
+    try {
+      expect(await sql`SELECT to_regclass('schema_migrations') AS migrations`).toEqual([{ migrations: null }])
+    } finally {
+      await sql.end()
+    }
+  }, 60_000)
+
+  it('names PORT when something already listens on it, before starting a database', async () => {
+    const port = await freePort()
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve))
+    try {
+      const dataDir = await tempDir()
+      const server = await startServer({ dataDir, env: { PORT: String(port) } })
+      expect(await within(server.exit, startTimeout, 'exiting')).toEqual({ code: 1, signal: null })
+      expect(server.stderr()).toContain(`Configuration error: PORT ${port} is already in use on 127.0.0.1`)
+      expect(existsSync(join(dataDir, 'pg'))).toBe(false)
+    } finally {
+      taken.close()
+    }
+  }, 60_000)
+
+  it('names DATA_DIR when it cannot be written, before starting a database', async () => {
+    const file = join(await tempDir(), 'a-file')
+    await writeFile(file, '')
+    const dataDir = join(file, 'data')
+    const server = await startServer({ dataDir })
+    expect(await within(server.exit, startTimeout, 'exiting')).toEqual({ code: 1, signal: null })
+    expect(server.stderr()).toContain(`Configuration error: DATA_DIR ${dataDir} is not a directory this user can write (ENOTDIR`)
+    expect(server.stdout()).not.toContain('starting embedded PostgreSQL')
   }, 60_000)
 })
 
