@@ -178,7 +178,7 @@ describe.skipIf(!installed)('DATABASE_URL through PgBouncer (transaction mode), 
       : await request('GET', '/api/list?limit=5')))
     expect(responses.map((response) => response.status).filter((status) => status !== 200 && status !== 201)).toEqual([])
     // Every server session PgBouncer opened has QUERY_TIMEOUT_SECONDS as its statement_timeout.
-    const timeouts = await Promise.all(Array.from({ length: 40 }, async () => (await app.sql<Array<{ t: string }>>`SELECT current_setting('statement_timeout') AS t, pg_sleep(0.05)`)[0]!.t))
+    const timeouts = await Promise.all(Array.from({ length: 40 }, async () => (await app.db(app.sql<Array<{ t: string }>>`SELECT current_setting('statement_timeout') AS t, pg_sleep(0.05)`))[0]!.t))
     expect(new Set(timeouts)).toEqual(new Set([`${testConfig.queryTimeoutSeconds}s`]))
     expect(bouncer.log()).not.toMatch(/WARNING|ERROR/)
   })

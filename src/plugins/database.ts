@@ -36,11 +36,14 @@ async function database (app: FastifyInstance, options: DatabasePluginOptions): 
   const sessionUrl = options.directUrl ?? options.url
   const sql = createSql({ ...options, transactionPooler })
   const ms = options.queryTimeoutSeconds * 1000
-  const statements = new Statements(options.poolMax * 2)
+  // Behind a transaction pooler, no more statements than connections: postgres.js would send the
+  // next one on a busy connection (pipelining), and PgBouncer (1.18) hands the server session on
+  // when the first one ends, losing the answer to the one behind it (that query never settles).
+  const statements = new Statements(options.poolMax * (transactionPooler ? 1 : 2))
   app.decorate('sql', sql)
   app.decorate('db', <T extends readonly MaybeRow[]>(query: PendingQuery<T>, within = ms) => statements.run(query, within))
   app.decorate('dbTransaction', <T>(work: () => Promise<T>, within = ms) => statements.transaction(work, within))
-  const listener = listen({ url: sessionUrl, pool: sql, log: app.log })
+  const listener = listen({ url: sessionUrl, pool: sql, send: (query) => statements.run(query, ms), log: app.log })
   app.decorate('listener', listener)
   app.addHook('onClose', async () => {
     await listener.close()
