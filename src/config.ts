@@ -9,6 +9,11 @@ export interface Config {
   port: number
   /** When absent, the server starts an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined
+  /**
+   * A direct connection to the primary; set, it makes `databaseUrl` a transaction pooler
+   * (PgBouncer), and whatever needs a session of its own uses this instead.
+   */
+  directDatabaseUrl: string | undefined
   dataDir: string
   logLevel: LogLevel
   /** `json`: one JSON line per entry (for machines); `pretty`: one readable line (for people). */
@@ -73,17 +78,17 @@ function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: n
   return Number(raw)
 }
 
-function databaseUrl (env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env.DATABASE_URL
+function databaseUrl (env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'): string | undefined {
+  const raw = env[name]
   if (raw === undefined || raw === '') return undefined
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new ConfigError('DATABASE_URL', 'must be a URL like postgres://user:password@host:5432/database')
+    throw new ConfigError(name, 'must be a URL like postgres://user:password@host:5432/database')
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got ${url.protocol}//`)
+    throw new ConfigError(name, `must start with postgres:// or postgresql://, got ${url.protocol}//`)
   }
   return raw
 }
@@ -139,10 +144,16 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (headersTimeoutSeconds > requestTimeoutSeconds) {
     throw new ConfigError('HEADERS_TIMEOUT_SECONDS', `must not be more than REQUEST_TIMEOUT_SECONDS (${requestTimeoutSeconds}), got ${headersTimeoutSeconds}`)
   }
+  const directDatabaseUrl = databaseUrl(env, 'DIRECT_DATABASE_URL')
+  // It names the primary behind DATABASE_URL's pooler: without DATABASE_URL there is no pooler.
+  if (directDatabaseUrl !== undefined && databaseUrl(env, 'DATABASE_URL') === undefined) {
+    throw new ConfigError('DIRECT_DATABASE_URL', 'is set but DATABASE_URL is not: set DATABASE_URL to the transaction pooler (PgBouncer), or unset DIRECT_DATABASE_URL')
+  }
   return {
     host: env.HOST === undefined || env.HOST === '' ? '127.0.0.1' : env.HOST,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    databaseUrl: databaseUrl(env),
+    databaseUrl: databaseUrl(env, 'DATABASE_URL'),
+    directDatabaseUrl,
     dataDir: resolve(projectRoot, env.DATA_DIR === undefined || env.DATA_DIR === '' ? '.data' : env.DATA_DIR),
     logLevel,
     logFormat,

@@ -10,7 +10,7 @@ let embedded: EmbeddedDatabase | undefined
 let app: FastifyInstance | undefined
 let stopping: Promise<boolean> | undefined
 
-// Everything that can be wrong with HOST, PORT, DATA_DIR or DATABASE_URL is found before the
+// Everything that can be wrong with HOST, PORT, DATA_DIR, DATABASE_URL or DIRECT_DATABASE_URL is found before the
 // database is started or migrated: the listen address is bound once and let go first, the
 // database is connected to before build() migrates it.
 async function start (config: Config): Promise<void> {
@@ -29,12 +29,15 @@ async function start (config: Config): Promise<void> {
     })
     databaseUrl = embedded.url
   } else {
-    await checkDatabase(databaseUrl, config.queryTimeoutSeconds)
+    await checkDatabase(databaseUrl, config.queryTimeoutSeconds, { transactionPooler: config.directDatabaseUrl !== undefined })
+    if (config.directDatabaseUrl !== undefined) {
+      await checkDatabase(config.directDatabaseUrl, config.queryTimeoutSeconds, { variable: 'DIRECT_DATABASE_URL' })
+    }
   }
   // A signal during start-up: go no further; stop() takes down what was started.
   if (stopping !== undefined) return
   const { build } = await loading
-  app = await build({ config, databaseUrl })
+  app = await build({ config, databaseUrl, directDatabaseUrl: config.directDatabaseUrl })
   if (stopping !== undefined) return
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw listenError(error, config.host, config.port)

@@ -67,23 +67,31 @@ export function redactUrl (url: string): string {
 
 const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'])
 
+export interface DatabaseCheck {
+  /** The setting that named `url`, for the message. */
+  variable?: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'
+  /** Connect as the pool does behind PgBouncer (DATABASE_URL when DIRECT_DATABASE_URL is set). */
+  transactionPooler?: boolean
+}
+
 /**
- * Connects to DATABASE_URL and runs `SELECT 1` with the pool's own settings, before the
- * migrations: a server that cannot be reached, or that refuses these credentials, stops the start
- * with the address tried and what the server (or the network) said.
+ * Connects to DATABASE_URL (or DIRECT_DATABASE_URL) and runs `SELECT 1` with the pool's own
+ * settings, before the migrations: a server that cannot be reached, or that refuses these
+ * credentials or the pool's startup parameters, stops the start with the address tried and what
+ * the server (or the network) said.
  */
-export async function checkDatabase (url: string, queryTimeoutSeconds: number): Promise<void> {
+export async function checkDatabase (url: string, queryTimeoutSeconds: number, { variable = 'DATABASE_URL', transactionPooler = false }: DatabaseCheck = {}): Promise<void> {
   const parsed = new URL(url)
   const address = `${parsed.hostname === '' ? 'localhost' : parsed.hostname}:${parsed.port === '' ? '5432' : parsed.port}`
-  const sql = createSql({ url, poolMax: 1, queryTimeoutSeconds })
+  const sql = createSql({ url, poolMax: 1, queryTimeoutSeconds, transactionPooler })
   try {
     await sql`SELECT 1`
   } catch (error) {
     const code = (error as { code?: unknown }).code
     const problem = typeof code === 'string' && unreachable.has(code)
-      ? `no PostgreSQL answered at ${address} (${reason(error)}); check that it is running and that DATABASE_URL names it`
-      : `the PostgreSQL at ${address} refused the connection (${reason(error)}); check the user, password and database in DATABASE_URL`
-    throw new ConfigError('DATABASE_URL', `${redactUrl(url)}: ${problem}`)
+      ? `no PostgreSQL answered at ${address} (${reason(error)}); check that it is running and that ${variable} names it`
+      : `the PostgreSQL at ${address} refused the connection (${reason(error)}); check the user, password and database in ${variable}`
+    throw new ConfigError(variable, `${redactUrl(url)}: ${problem}`)
   } finally {
     await sql.end({ timeout: 0 })
   }

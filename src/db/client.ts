@@ -6,6 +6,12 @@ export interface DatabaseOptions {
   poolMax: number
   /** Seconds a statement may take, waiting for a connection included (see statements.ts). */
   queryTimeoutSeconds: number
+  /**
+   * `url` is a transaction pooler (PgBouncer with `pool_mode = transaction`; DIRECT_DATABASE_URL
+   * set): consecutive statements may run on different server sessions, so nothing may be prepared
+   * or left in a session, and only the startup parameters PgBouncer tracks may be sent.
+   */
+  transactionPooler?: boolean
 }
 
 /** Unique to this process, so that its connections can be told apart from other instances' (metrics). */
@@ -38,8 +44,11 @@ const timestamptz = {
   parse: timestamptzToIso
 }
 
-export function createSql ({ url, poolMax, queryTimeoutSeconds }: DatabaseOptions): Sql<{ timestamptz: string }> {
+export function createSql ({ url, poolMax, queryTimeoutSeconds, transactionPooler = false }: DatabaseOptions): Sql<{ timestamptz: string }> {
   return postgres(url, {
+    // A named prepared statement lives in one server session, which a transaction pooler hands to
+    // another client after the statement: unnamed ones (parsed anew each time) work anywhere.
+    prepare: !transactionPooler,
     max: poolMax,
     // Fail fast while the database is unreachable: the request gets a 503, not a hang. By default
     // postgres.js waits longer and longer between reconnects (up to 20 s, the count shared by the
@@ -56,8 +65,32 @@ export function createSql ({ url, poolMax, queryTimeoutSeconds }: DatabaseOption
     connection: {
       application_name: applicationName,
       TimeZone: 'UTC',
-      // The server's own bound, for statements a deadline abandoned (see statements.ts).
-      statement_timeout: queryTimeoutSeconds * 1000
+      // The server's own bound, for statements a deadline abandoned (see statements.ts). PgBouncer
+      // refuses a client that sends it (it forwards only the parameters it tracks, application_name
+      // and TimeZone among them): behind one, the role's default carries it (boundStatements).
+      ...(transactionPooler ? {} : { statement_timeout: queryTimeoutSeconds * 1000 })
     }
   })
+}
+
+/**
+ * Behind a transaction pooler, the server-side statement bound (QUERY_TIMEOUT_SECONDS) as the
+ * default of the role the pooler logs in as, in this database only: every session the pooler
+ * opens from now on starts with it. The session that runs this gets it too (same query string,
+ * so the same server session), as does one opened before the setting existed only when the pooler
+ * replaces it (PgBouncer's server_lifetime). A role that may not change its own defaults leaves
+ * the bound to the operator (README); the client-side deadline (statements.ts) holds regardless.
+ */
+export async function boundStatements (sql: Sql, queryTimeoutSeconds: number): Promise<'set' | 'refused'> {
+  const [row] = await sql<[{ database: string }]>`SELECT current_database() AS database`
+  const database = `"${row.database.replaceAll('"', '""')}"`
+  const ms = queryTimeoutSeconds * 1000
+  try {
+    await sql.unsafe(`ALTER ROLE CURRENT_USER IN DATABASE ${database} SET statement_timeout = ${ms}; SET statement_timeout = ${ms}`).simple()
+    return 'set'
+  } catch (error) {
+    // insufficient_privilege
+    if ((error as { code?: unknown }).code === '42501') return 'refused'
+    throw error
+  }
 }

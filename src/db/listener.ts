@@ -12,7 +12,7 @@
 // change feed (feed.ts) share the connection.
 import { hostname } from 'node:os'
 import type { FastifyBaseLogger } from 'fastify'
-import postgres, { type Sql } from 'postgres'
+import postgres, { type PendingQuery, type Row, type Sql } from 'postgres'
 
 /** A heartbeat's payload. */
 export const ping = ''
@@ -21,6 +21,8 @@ export interface ListenerOptions {
   url: string
   /** Sends the heartbeat: the app's pool. */
   pool: Sql
+  /** Runs the heartbeat's statement (default: as it is), so that it counts among the app's statements. */
+  send?: (query: PendingQuery<Row[]>) => Promise<unknown>
   log: FastifyBaseLogger
   heartbeatMs?: number
   staleAfterBeats?: number
@@ -104,7 +106,8 @@ export function listen (options: ListenerOptions): Listener {
       wasLive = live
       if (pinging) return
       pinging = true
-      options.pool`SELECT pg_notify(${heartbeatChannel}, ${ping})`
+      const send = options.send ?? (async (query) => await query)
+      send(options.pool`SELECT pg_notify(${heartbeatChannel}, ${ping})`)
         .catch(() => {}) // The database is unreachable: the listener goes quiet, which is the point.
         .finally(() => { pinging = false })
     }, heartbeatMs).unref()

@@ -27,7 +27,8 @@ interface Pending {
  * Runs statements within deadlines. `statement_timeout` is enforced by the server, so it cannot
  * end a wait on a database that is frozen or cut off, and postgres.js has no client-side timeout.
  * So at most `inFlightMax` statements are handed to postgres.js at once (twice the pool: one
- * running and one queued behind it on each connection, which keeps postgres.js's pipelining);
+ * running and one queued behind it on each connection, which keeps postgres.js's pipelining; the
+ * pool itself behind a transaction pooler, where nothing is pipelined);
  * the others wait here, where a deadline withdraws them before anything is sent. A statement
  * already handed over is abandoned to `statement_timeout`, never cancelled: postgres.js's cancel()
  * sends a CancelRequest that PostgreSQL applies to whatever the backend runs when it arrives,
