@@ -9,7 +9,8 @@
 // which every id is settled (committed or rolled back): the sequence's last value, read by one
 // statement, is settled once every transaction that was running at the next statement has ended.
 // A transaction takes an id only after its first write (the record's), so it has an xid by then,
-// and the server's running xids are listed by pg_stat_get_activity. (Not a snapshot's xmin and
+// and the running xids are listed by pg_stat_get_activity (this database's only: a transaction
+// elsewhere on the server cannot hold one of its ids, and must not hold its feed back). (Not a snapshot's xmin and
 // xmax: xmax is one past the latest *completed* xid, and a snapshot ignores running xids at or
 // above it, so a transaction that started after the last commit was invisible to both, and its
 // ids were passed over while it ran.) The horizon thus trails the newest entry by two quick
@@ -173,7 +174,10 @@ export class ChangeFeed {
     const { sql } = this.app
     const [state] = await this.app.db(sql<[{ value: number, running: string }]>`
       SELECT (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM record_history_change_id_seq)::float8 AS value,
-             coalesce((SELECT string_agg(backend_xid::text, ',') FROM pg_stat_get_activity(NULL) WHERE backend_xid IS NOT NULL), '') AS running
+             coalesce((
+               SELECT string_agg(backend_xid::text, ',') FROM pg_stat_get_activity(NULL)
+               WHERE backend_xid IS NOT NULL AND datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+             ), '') AS running
     `)
     return state
   }
