@@ -78,6 +78,16 @@ describe('rotateKey and revokeKey', () => {
   })
 })
 
+describe('operations', () => {
+  it('getHealth, getReadiness and getMetrics answer as the spec says', async () => {
+    expect((await phoenix.getHealth()).data).toEqual({ status: 'ok' })
+    expect((await phoenix.getReadiness()).data).toEqual({ status: 'ok' })
+    const metrics = await phoenix.getMetrics()
+    expect(metrics.response.status).toBe(200)
+    expect(metrics.data).toContain('http_requests_total')
+  })
+})
+
 describe('records', () => {
   it('createRecord → readRecord → modifyRecord → listRecords → removeRecord', async () => {
     const fields: RecordInput = { timestamp: 828283281.21, value1: 'German Shepherd', value2: 781230.21, value3: true }

@@ -194,7 +194,13 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
      * Creates 1 to 1000 records at once, all or none; `data.records_info` lists them in the order
      * given. A failure's `errors` name the element's index and field (`2.value2`).
      */
-    bulkCreateRecords: async (records: RecordInputList) => await client.POST('/api/bulk_create', { body: records })
+    bulkCreateRecords: async (records: RecordInputList) => await client.POST('/api/bulk_create', { body: records }),
+    /** Liveness: 200 `{ status: 'ok' }` while the process is up. */
+    getHealth: async () => await client.GET('/healthz'),
+    /** Readiness: 200 while the database answers, 503 otherwise (within 2 s either way). */
+    getReadiness: async () => await client.GET('/readyz'),
+    /** The Prometheus metrics, as text. */
+    getMetrics: async () => await client.GET('/metrics', { parseAs: 'text' })
   }
 }
 
