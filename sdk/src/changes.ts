@@ -48,16 +48,28 @@ export async function * followChanges (
       const response = await fetcher(new Request(url, { headers: { accept: 'text/event-stream' }, signal: follow.signal }))
       if (response.status !== 200 || response.body === null) throw new Error(`the change feed answered ${response.status}`)
       follow.onOpen?.()
-      let buffer = ''
-      for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
-        buffer += chunk.replaceAll('\r\n', '\n')
-        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-          const event = eventOf(buffer.slice(0, end))
-          buffer = buffer.slice(end + 2)
-          if (event.data === undefined || event.id === undefined) continue
-          after = Number(event.id)
-          yield JSON.parse(event.data) as HistoryEntry
+      // Cancelled when the signal aborts (a read in progress then ends at once, whatever the
+      // runtime's fetch does with the signal) and when the iterator is left (`break`).
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+      const cancel = (): void => { reader.cancel().catch(() => {}) }
+      follow.signal?.addEventListener('abort', cancel, { once: true })
+      try {
+        let buffer = ''
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          buffer += read.value.replaceAll('\r\n', '\n')
+          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+            const event = eventOf(buffer.slice(0, end))
+            buffer = buffer.slice(end + 2)
+            if (event.data === undefined || event.id === undefined) continue
+            after = Number(event.id)
+            yield JSON.parse(event.data) as HistoryEntry
+            // Aborted while the caller held the last entry: nothing more, even if already read.
+            if (stopped()) return
+          }
         }
+      } finally {
+        follow.signal?.removeEventListener('abort', cancel)
+        cancel()
       }
     } catch (error) {
       if (stopped()) return
