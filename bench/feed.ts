@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.js'
 import { freePort } from '../src/db/embedded.js'
 import { openBenchServer, seedKeys } from './db.js'
-import { cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime } from './servers.js'
+import { cleanupStack, cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime } from './servers.js'
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const thisFile = fileURLToPath(import.meta.url)
@@ -476,14 +476,7 @@ const ms = (value: number): string => value.toFixed(1)
 
 async function main (): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
-  const cleanups: Array<() => Promise<void>> = []
-  const cleanUp = async (): Promise<void> => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => { progress(`clean-up failed: ${String(error)}`) })
-  }
-  process.once('SIGINT', () => {
-    progress('interrupted: stopping the server and the database')
-    cleanUp().finally(() => process.exit(130))
-  })
+  const { cleanups, cleanUp } = cleanupStack(progress, 'stopping the server and the database')
   try {
     const load = loadavg()[0]!
     if (!options.skipBuild) {

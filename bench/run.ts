@@ -23,7 +23,7 @@ import {
   checkTargets, formatBulk, formatLimits, formatTable, formatTargets, largeListReport, opReport,
   type LargeListReport, type LargeListRun, type Measurement, type OpReport, type ServerName
 } from './report.js'
-import { cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime, type ServerProcess } from './servers.js'
+import { cleanupStack, cpuTime, peakRss, resetPeakRss, rss, startServer, treeCpuTime, type ServerProcess } from './servers.js'
 import { tasksetAvailable, wrkGenerator, wrkInstallHint, wrkVersion } from './wrk.js'
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -360,14 +360,7 @@ async function main (): Promise<void> {
     if (!existsSync(join(projectRoot, entry))) throw new Error(`${entry} is missing: run without --skip-build`)
   }
 
-  const cleanups: Array<() => Promise<void>> = []
-  const cleanUp = async (): Promise<void> => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => { progress(`clean-up failed: ${String(error)}`) })
-  }
-  process.once('SIGINT', () => {
-    progress('interrupted: stopping the servers and the database')
-    cleanUp().finally(() => process.exit(130))
-  })
+  const { cleanups, cleanUp } = cleanupStack(progress, 'stopping the servers and the database')
 
   try {
     await mkdir(resultsDir, { recursive: true })

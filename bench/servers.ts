@@ -143,3 +143,19 @@ export async function treeCpuTime (pid: number): Promise<number> {
   }
   return milliseconds(ticks)
 }
+
+/**
+ * What a harness started, stopped in reverse order by `cleanUp` (at its end, and on Ctrl-C, after
+ * saying `interrupted` what it stops); a clean-up that fails is reported and the others still run.
+ */
+export function cleanupStack (progress: (message: string) => void, interrupted: string): { cleanups: Array<() => Promise<void>>, cleanUp: () => Promise<void> } {
+  const cleanups: Array<() => Promise<void>> = []
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => { progress(`clean-up failed: ${String(error)}`) })
+  }
+  process.once('SIGINT', () => {
+    progress(`interrupted: ${interrupted}`)
+    cleanUp().finally(() => process.exit(130))
+  })
+  return { cleanups, cleanUp }
+}

@@ -10,10 +10,10 @@
 // statement, is settled once every transaction that was running at the next statement has ended.
 // A transaction takes an id only after its first write (the record's), so it has an xid by then,
 // and the running xids are listed by pg_stat_get_activity (this database's only: a transaction
-// elsewhere on the server cannot hold one of its ids, and must not hold its feed back). (Not a snapshot's xmin and
-// xmax: xmax is one past the latest *completed* xid, and a snapshot ignores running xids at or
-// above it, so a transaction that started after the last commit was invisible to both, and its
-// ids were passed over while it ran.) The horizon thus trails the newest entry by two quick
+// elsewhere on the server cannot hold one of its ids, and must not hold its feed back). Not a
+// snapshot's xmin and xmax: xmax is one past the latest *completed* xid, and a snapshot ignores
+// running xids at or above it, so a transaction that started after the last commit was invisible
+// to both, and its ids were passed over while it ran. The horizon thus trails the newest entry by two quick
 // statements; a long-running writing transaction holds it back until it ends.
 //
 // What wakes the readers: an instance that made a change wakes its own reader at once and tells the
