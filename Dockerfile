@@ -22,6 +22,8 @@ WORKDIR /app
 # with its folder absent, `npm ci` installs the root's packages only, and the server needs none
 # of the SDK's.
 COPY package.json package-lock.json .npmrc ./
+# npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
+COPY patches ./patches
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -50,6 +52,9 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts \
  && npm ls --omit=dev > /dev/null \
  && npm cache clean --force
+# The patched postgres.js from the build stage (patches/: --ignore-scripts skipped patch-package,
+# which is a development dependency).
+COPY --from=build /app/node_modules/postgres ./node_modules/postgres
 COPY --from=build /app/dist ./dist
 COPY openapi.yaml ./
 COPY sql ./sql
