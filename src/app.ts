@@ -26,7 +26,7 @@ import records from './routes/records.js'
 import { createValidatorCompiler } from './validation.js'
 
 /** What the app needs of the configuration: everything but where to listen and what runs it. */
-export type AppConfig = Omit<Config, 'host' | 'port' | 'databaseUrl' | 'directDatabaseUrl' | 'dataDir' | 'shutdownTimeoutSeconds'>
+export type AppConfig = Omit<Config, 'host' | 'port' | 'databaseUrl' | 'directDatabaseUrl' | 'dataDir' | 'shutdownTimeoutSeconds' | 'shutdownDelaySeconds'>
 
 export interface BuildOptions {
   config: AppConfig

@@ -28,6 +28,8 @@ export interface Config {
   queryTimeoutSeconds: number
   /** Seconds a graceful shutdown may take before remaining connections are destroyed. */
   shutdownTimeoutSeconds: number
+  /** Seconds from SIGTERM during which /readyz answers 503 while requests are still served, before the drain. */
+  shutdownDelaySeconds: number
   /** Seconds a socket may make no progress (a client that stops reading) before it is destroyed. */
   sendTimeoutSeconds: number
   /** Seconds a client has to send a whole request, and its headers. */
@@ -163,6 +165,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     keyCacheSeconds: integer(env, 'KEY_CACHE_SECONDS', 5, 0, 300),
     queryTimeoutSeconds: integer(env, 'QUERY_TIMEOUT_SECONDS', 5, 1, 300),
     shutdownTimeoutSeconds: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 3600),
+    shutdownDelaySeconds: integer(env, 'SHUTDOWN_DELAY_SECONDS', 0, 0, 3600),
     sendTimeoutSeconds: integer(env, 'SEND_TIMEOUT_SECONDS', 30, 1, 3600),
     requestTimeoutSeconds,
     headersTimeoutSeconds,

@@ -58,8 +58,11 @@ const lastResortMs = 2000
  * SHUTDOWN_TIMEOUT_SECONDS: a client that stopped reading or a frozen database cannot hold the
  * process up. Resolves true when everything stopped in time.
  */
-async function stop (starting: Promise<void>, reason: string, timeoutSeconds: number): Promise<boolean> {
+async function stop (starting: Promise<void>, reason: string, timeoutSeconds: number, delaySeconds = 0): Promise<boolean> {
   console.log(`shutting down (${reason})`)
+  await starting.catch(() => {})
+  // Not counted in SHUTDOWN_TIMEOUT_SECONDS: the instance serves as usual meanwhile.
+  if (delaySeconds > 0 && app !== undefined) await app.leave(delaySeconds * 1000)
   let forced = false
   const deadline = setTimeout(() => {
     forced = true
@@ -72,7 +75,6 @@ async function stop (starting: Promise<void>, reason: string, timeoutSeconds: nu
     }, lastResortMs).unref()
   }, timeoutSeconds * 1000)
   deadline.unref()
-  await starting.catch(() => {})
   try {
     await app?.close()
   } finally {
@@ -93,7 +95,7 @@ async function main (): Promise<void> {
         console.log(`${signal} received: already shutting down`)
         return
       }
-      stopping = stop(starting, signal, config.shutdownTimeoutSeconds)
+      stopping = stop(starting, signal, config.shutdownTimeoutSeconds, config.shutdownDelaySeconds)
       stopping.then(
         (clean) => { process.exitCode = clean ? 0 : 1 },
         (error: unknown) => {

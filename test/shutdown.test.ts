@@ -113,6 +113,26 @@ describe('SHUTDOWN_TIMEOUT_SECONDS', () => {
   }, 60_000)
 })
 
+describe('SHUTDOWN_DELAY_SECONDS', () => {
+  const database = useDatabase()
+
+  it('answers /readyz 503 and every other request as usual for that long after SIGTERM, then drains and exits 0', async () => {
+    const server = await startServer({ dataDir: await tempDir(), env: { DATABASE_URL: database.url(), SHUTDOWN_DELAY_SECONDS: '2' } })
+    await waitUntilHealthy(server)
+    const key = await issueKey(server, 'leaving')
+    const ready = async (): Promise<number> => (await fetch(`${server.base}/readyz`)).status
+    expect(await ready()).toBe(200)
+    server.child.kill('SIGTERM')
+    // Polled, not slept: the signal reaches the process a moment later.
+    await within((async () => { while (await ready() !== 503) await delay(20) })(), 1500, '/readyz answering 503')
+    const created = await fetch(`${server.base}/api/create`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: '{"value1":"while leaving"}' })
+    expect(created.status).toBe(201)
+    expect((await fetch(`${server.base}/api/list`)).status).toBe(200)
+    expect(await within(server.exit, 10_000, 'exiting')).toEqual({ code: 0, signal: null })
+    expect(server.stdout()).toContain('leaving: /readyz answers 503 until the drain starts')
+  }, 60_000)
+})
+
 describe('SHUTDOWN_TIMEOUT_SECONDS with a frozen database', () => {
   let dataDir: string
   let cluster: EmbeddedDatabase

@@ -1,6 +1,8 @@
 // Draining on close (SIGTERM): requests that arrive meanwhile get the contract's 503 with
 // `Connection: close` and are not processed, those in flight finish, and the process exits only
 // once every connection is gone. SHUTDOWN_TIMEOUT_SECONDS (src/server.ts) bounds all of it.
+// Before that, `leave` (SHUTDOWN_DELAY_SECONDS) lets a load balancer that polls /readyz take the
+// instance out while it still serves everything, so that no client meets the drain's 503s.
 import { Server as NetServer } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
@@ -17,14 +19,25 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Runs `end` when the drain starts: for responses that would never end by themselves (the change feed). */
     whenDraining: (end: () => void) => void
+    /** Answers /readyz 503 from now on, while serving every request, for `ms`. */
+    leave: (ms: number) => Promise<void>
+    /** True once `leave` or the drain has begun: /readyz answers 503. */
+    readonly leaving: boolean
   }
 }
 
 async function shutdown (app: FastifyInstance): Promise<void> {
   let closing = false
+  let leaving = false
   let lastArrival = 0
   const enders: Array<() => void> = []
   app.decorate('whenDraining', (end: () => void) => { enders.push(end) })
+  app.decorate('leaving', { getter: () => leaving || closing })
+  app.decorate('leave', async (ms: number) => {
+    leaving = true
+    app.log.info({ ms }, 'leaving: /readyz answers 503 until the drain starts')
+    await delay(ms)
+  })
 
   app.addHook('onRequest', (_request, reply, done) => {
     if (!closing) {

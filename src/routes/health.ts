@@ -10,6 +10,10 @@ export default async function health (scope: FastifyInstance, options: { retryAf
 
   // Within 2 s whatever the database does: a probe that hangs is as bad as one that lies.
   app.get('/readyz', { schema: getReadiness, logLevel: options.logLevel, exposeHeadRoute: true }, async (request, reply) => {
+    if (app.leaving) {
+      reply.code(503).header('retry-after', String(options.retryAfterSeconds))
+      return { status: 'unavailable' } as const
+    }
     try {
       await app.db(app.sql`SELECT 1`, probeWithinMs)
       return { status: 'ok' } as const
