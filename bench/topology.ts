@@ -1,0 +1,105 @@
+// `npm run bench:topology`: the scale-out topology of test/topology (primary + streaming replica,
+// PgBouncer in transaction mode, Redis, HAProxy) with 1, 2 and 3 Phoenix instances in turn, each
+// driven by wrk through HAProxy: requests/s, latency, the CPU the instances (and the whole machine)
+// spend per request, PgBouncer's client and server connections, and the replica's lag under writes.
+// Figures for docs/scaling.md. Options: --seconds <n> per run (default 10), --connections <n> (32).
+import { spawnSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import postgres from 'postgres'
+import { makeInstances, processCpuSeconds } from '../test/topology/instances.js'
+import { Stack, startHaproxy, startPgBouncer, startPostgres, startRedis } from '../test/topology/services.js'
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } })
+const seconds = Number(values.seconds)
+const connections = Number(values.connections)
+
+/** Busy CPU seconds of the whole machine so far (every core), from /proc/stat. */
+function machineCpuSeconds (): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  return (fields.slice(0, 8).reduce((a, b) => a + b, 0) - fields[3]! - fields[4]!) / 100
+}
+
+interface Run { rps: number, p50: string, p99: string, errors: string, phoenixCpuMs: number, machineCpuMs: number }
+
+function wrk (url: string, script: string | undefined, pids: number[]): Run {
+  const [phoenix0, machine0] = [pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0), machineCpuSeconds()]
+  const result = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', script]), url], { encoding: 'utf8' })
+  const out = result.stdout
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+  const phoenix = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0) - phoenix0
+  const machine = machineCpuSeconds() - machine0
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    errors: [/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1], /Socket errors: (.*)/.exec(out)?.[1]].filter(Boolean).join('; ') || 'none',
+    phoenixCpuMs: requests === 0 ? 0 : phoenix * 1000 / requests,
+    machineCpuMs: requests === 0 ? 0 : machine * 1000 / requests
+  }
+}
+
+async function main (): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'phoenix-bench-topology-'))
+  await chmod(dir, 0o711)
+  const stack = new Stack()
+  try {
+    const pg = await startPostgres(join(dir, 'pg'), stack)
+    const bouncer = await startPgBouncer(dir, stack, pg)
+    const redis = await startRedis(dir, stack)
+    const env = {
+      DATABASE_URL: bouncer.url, DIRECT_DATABASE_URL: pg.primaryUrl, READ_DATABASE_URL: pg.replicaUrl, REDIS_URL: redis.url,
+      KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0', LOG_LEVEL: 'warn'
+    }
+    const instances = await makeInstances(3, env, stack)
+    await instances[0]!.start()
+    const first = await fetch(`${instances[0]!.base}/api/generate_key/bench`, { method: 'POST' })
+    const key = ((await first.json()) as { api_key: string }).api_key
+    const created = await fetch(`${instances[0]!.base}/api/create`, { method: 'POST', headers: { 'api-key': key, 'content-type': 'application/json' }, body: '{"value1":"bench","value2":1}' })
+    const id = ((await created.json()) as { record_info: { id: number } }).record_info.id
+    const createScript = join(dir, 'create.lua')
+    await writeFile(createScript, `wrk.method = "POST"\nwrk.body = '{"value1":"bench","value2":2,"value3":true}'\nwrk.headers["content-type"] = "application/json"\nwrk.headers["api-key"] = "${key}"\n`)
+    const primary = postgres(pg.primaryUrl, { max: 1, onnotice: () => {} })
+    stack.push(async () => { await primary.end() })
+    const bouncerAdmin = postgres(`postgres://postgres@127.0.0.1:${bouncer.port}/pgbouncer`, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} })
+    stack.push(async () => { await bouncerAdmin.end() })
+
+    console.log(`Phoenix behind HAProxy on ${process.env.HOSTNAME ?? 'this machine'}: ${connections} connections, ${seconds} s per run, wrk -t2 (unpinned)`)
+    console.log('| instances | operation | req/s | p50 | p99 | errors | Phoenix CPU-ms/req | machine CPU-ms/req |')
+    console.log('|---|---|---|---|---|---|---|---|')
+    for (let count = 1; count <= 3; count++) {
+      for (const instance of instances.slice(0, count)) if (!instance.running) await instance.start()
+      const haproxyStack = new Stack()
+      const { base } = await startHaproxy(join(dir), haproxyStack, instances.slice(0, count).map((instance) => instance.port))
+      const pids = instances.slice(0, count).map((instance) => instance.child!.pid!)
+      const lag: number[] = []
+      for (const [operation, url, script] of [['read', `${base}/api/read/${id}`, undefined], ['create', `${base}/api/create`, createScript]] as const) {
+        const sampler = operation === 'create'
+          ? setInterval(() => {
+            primary<[{ lag: number | null }]>`SELECT (extract(epoch FROM replay_lag) * 1000)::float8 AS lag FROM pg_stat_replication`
+              .then(([row]) => { if (row?.lag !== null && row?.lag !== undefined) lag.push(row.lag) }, (error: unknown) => { console.error(error) })
+          }, 200)
+          : undefined
+        const run = wrk(url, script, pids)
+        clearInterval(sampler)
+        console.log(`| ${count} | ${operation} | ${run.rps.toFixed(0)} | ${run.p50} | ${run.p99} | ${run.errors} | ${run.phoenixCpuMs.toFixed(3)} | ${run.machineCpuMs.toFixed(3)} |`)
+      }
+      const pools = await bouncerAdmin.unsafe('SHOW POOLS').simple() as Array<Record<string, string>>
+      const pool = pools.find((row) => row.database === pg.database)
+      const [{ backends }] = await primary<[{ backends: number }]>`SELECT count(*)::int AS backends FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ${pg.database}`
+      lag.sort((a, b) => a - b)
+      console.log(`|   | connections: ${Number(pool?.cl_active ?? 0) + Number(pool?.cl_idle ?? 0) + Number(pool?.cl_waiting ?? 0)} client → PgBouncer, ${Number(pool?.sv_active ?? 0) + Number(pool?.sv_idle ?? 0) + Number(pool?.sv_used ?? 0)} PgBouncer → primary; ${backends} client backends on the primary in all; replica replay lag under creates: median ${lag[Math.floor(lag.length / 2)]?.toFixed(1) ?? '?'} ms, max ${lag.at(-1)?.toFixed(1) ?? '?'} ms (${lag.length} samples) |`)
+      await haproxyStack.stopAll()
+    }
+  } finally {
+    await stack.stopAll()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+await main()
