@@ -113,7 +113,12 @@ export async function build ({ config, databaseUrl, directDatabaseUrl, migrate =
     app.addHook('onRequest', refuseUnframed)
     await app.register(shutdown)
     await app.register(cors, { origins: config.corsOrigins })
-    await app.register(limits, { keyIssuePerMinute: config.keyIssuePerMinute, writesPerSecond: config.writesPerSecond })
+    await app.register(limits, {
+      keyIssuePerMinute: config.keyIssuePerMinute,
+      writesPerSecond: config.writesPerSecond,
+      redisUrl: config.redisUrl,
+      redisKeyPrefix: config.redisKeyPrefix
+    })
     await app.register(database, { url: databaseUrl, directUrl: directDatabaseUrl, poolMax: config.dbPoolMax, queryTimeoutSeconds: config.queryTimeoutSeconds, migrate })
     // Probes and scrapes come every few seconds: their lines only at warn and above.
     const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')

@@ -43,6 +43,10 @@ export interface Config {
   keyIssuePerMinute: number
   /** Writes per key per second (0: no limit). */
   writesPerSecond: number
+  /** A Redis where every instance counts the limits together; absent, each counts in its memory. */
+  redisUrl: string | undefined
+  /** Prefix of this deployment's keys in that Redis, so that several deployments can share one. */
+  redisKeyPrefix: string
   /** Fastify's trustProxy: which proxies' X-Forwarded-For names the client. */
   trustProxy: boolean | number | string[]
   /** Origins whose pages may call the API from a browser: `*` for any. */
@@ -80,17 +84,32 @@ function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: n
   return Number(raw)
 }
 
-function databaseUrl (env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'): string | undefined {
+/** A URL with one of `schemes` (`postgres:`), or undefined when the variable is unset or empty. */
+function url (env: NodeJS.ProcessEnv, name: string, schemes: string[], example: string): string | undefined {
   const raw = env[name]
   if (raw === undefined || raw === '') return undefined
-  let url: URL
+  let parsed: URL
   try {
-    url = new URL(raw)
+    parsed = new URL(raw)
   } catch {
-    throw new ConfigError(name, 'must be a URL like postgres://user:password@host:5432/database')
+    throw new ConfigError(name, `must be a URL like ${example}`)
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `must start with postgres:// or postgresql://, got ${url.protocol}//`)
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${schemes.map((scheme) => `${scheme}//`).join(' or ')}, got ${parsed.protocol}//`)
+  }
+  return raw
+}
+
+function databaseUrl (env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'): string | undefined {
+  return url(env, name, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database')
+}
+
+function redisKeyPrefix (env: NodeJS.ProcessEnv): string {
+  const raw = env.REDIS_KEY_PREFIX
+  if (raw === undefined || raw === '') return 'phoenix:'
+  // Printable and without spaces, so that the keys read the same in redis-cli as in the logs.
+  if (!/^[!-~]{1,64}$/.test(raw)) {
+    throw new ConfigError('REDIS_KEY_PREFIX', `must be 1 to 64 printable ASCII characters without spaces, got ${JSON.stringify(raw)}`)
   }
   return raw
 }
@@ -173,6 +192,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     listStreamsMax: integer(env, 'LIST_STREAMS_MAX', 8, 1, 1000),
     keyIssuePerMinute: integer(env, 'KEY_ISSUE_PER_MINUTE', 10, 0, 1_000_000),
     writesPerSecond: integer(env, 'WRITES_PER_SECOND', 100, 0, 1_000_000),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://:password@host:6379/0 (rediss:// for TLS)'),
+    redisKeyPrefix: redisKeyPrefix(env),
     trustProxy: trustProxy(env),
     corsOrigins: corsOrigins(env),
     idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 90),

@@ -1,5 +1,6 @@
 // GET /metrics in the Prometheus text format: requests and their latency by route and status,
-// the database connections Phoenix holds (as PostgreSQL sees them), and Node's process metrics.
+// the database connections Phoenix holds (as PostgreSQL sees them), whether the rate limits are
+// shared through Redis (REDIS_URL), and Node's process metrics.
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { applicationName } from '../db/client.js'
@@ -36,6 +37,26 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     registers: [registry]
   })
   const up = new Gauge({ name: 'db_up', help: '1 when PostgreSQL answered the last scrape, 0 otherwise', registers: [registry] })
+  // Only with REDIS_URL, read from the limits plugin at each scrape (registered here only, not
+  // also in prom-client's global registry).
+  const shared = app.sharedLimits
+  if (shared !== undefined) {
+    registry.registerMetric(new Gauge({
+      name: 'rate_limit_redis_up',
+      help: '1 while rate limits are counted in Redis (REDIS_URL) for every instance, 0 while this instance counts them in its memory',
+      registers: [],
+      collect () { this.set(shared.up ? 1 : 0) }
+    }))
+    registry.registerMetric(new Counter({
+      name: 'rate_limit_memory_fallbacks_total',
+      help: 'Rate limit checks counted in this instance\'s memory because Redis was unavailable',
+      registers: [],
+      collect () {
+        this.reset()
+        this.inc(shared.fallbacks)
+      }
+    }))
+  }
 
   // One pair of label-bound children per method, route and status, found with one Map lookup:
   // prom-client would otherwise hash a fresh label object twice on every request.
@@ -75,4 +96,4 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
   })
 }
 
-export default fp(metrics, { name: 'metrics', dependencies: ['database'] })
+export default fp(metrics, { name: 'metrics', dependencies: ['database', 'limits'] })
