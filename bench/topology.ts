@@ -3,7 +3,8 @@
 // driven by wrk through HAProxy: requests/s, latency, the CPU the instances (and the whole machine)
 // spend per request, PgBouncer's client and server connections, and the replica's lag under writes.
 // Figures for docs/scaling.md. Options: --seconds <n> per run (default 10), --connections <n> (32).
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { chmod } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
@@ -27,10 +28,13 @@ function machineCpuSeconds (): number {
 
 interface Run { rps: number, p50: string, p99: string, errors: string, phoenixCpuMs: number, machineCpuMs: number }
 
-function wrk (url: string, script: string | undefined, pids: number[]): Run {
+async function wrk (url: string, script: string | undefined, pids: number[]): Promise<Run> {
   const [phoenix0, machine0] = [pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0), machineCpuSeconds()]
-  const result = spawnSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', script]), url], { encoding: 'utf8' })
-  const out = result.stdout
+  // Not spawnSync: the replica's lag is sampled meanwhile.
+  const child = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', script]), url], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  await once(child, 'close')
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
   const phoenix = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0) - phoenix0
   const machine = machineCpuSeconds() - machine0
@@ -53,8 +57,13 @@ async function main (): Promise<void> {
     const bouncer = await startPgBouncer(dir, stack, pg)
     const redis = await startRedis(dir, stack)
     const env = {
-      DATABASE_URL: bouncer.url, DIRECT_DATABASE_URL: pg.primaryUrl, READ_DATABASE_URL: pg.replicaUrl, REDIS_URL: redis.url,
-      KEY_ISSUE_PER_MINUTE: '0', WRITES_PER_SECOND: '0', LOG_LEVEL: 'warn'
+      DATABASE_URL: bouncer.url,
+      DIRECT_DATABASE_URL: pg.primaryUrl,
+      READ_DATABASE_URL: pg.replicaUrl,
+      REDIS_URL: redis.url,
+      KEY_ISSUE_PER_MINUTE: '0',
+      WRITES_PER_SECOND: '0',
+      LOG_LEVEL: 'warn'
     }
     const instances = await makeInstances(3, env, stack)
     await instances[0]!.start()
@@ -66,6 +75,8 @@ async function main (): Promise<void> {
     await writeFile(createScript, `wrk.method = "POST"\nwrk.body = '{"value1":"bench","value2":2,"value3":true}'\nwrk.headers["content-type"] = "application/json"\nwrk.headers["api-key"] = "${key}"\n`)
     const primary = postgres(pg.primaryUrl, { max: 1, onnotice: () => {} })
     stack.push(async () => { await primary.end() })
+    const replica = postgres(pg.replicaUrl, { max: 1, onnotice: () => {} })
+    stack.push(async () => { await replica.end() })
     const bouncerAdmin = postgres(`postgres://postgres@127.0.0.1:${bouncer.port}/pgbouncer`, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} })
     stack.push(async () => { await bouncerAdmin.end() })
 
@@ -81,11 +92,12 @@ async function main (): Promise<void> {
       for (const [operation, url, script] of [['read', `${base}/api/read/${id}`, undefined], ['create', `${base}/api/create`, createScript]] as const) {
         const sampler = operation === 'create'
           ? setInterval(() => {
-            primary<[{ lag: number | null }]>`SELECT (extract(epoch FROM replay_lag) * 1000)::float8 AS lag FROM pg_stat_replication`
+            // While commits keep coming, the time since the last one the replica replayed is its lag.
+            replica<[{ lag: number | null }]>`SELECT (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS lag`
               .then(([row]) => { if (row?.lag !== null && row?.lag !== undefined) lag.push(row.lag) }, (error: unknown) => { console.error(error) })
           }, 200)
           : undefined
-        const run = wrk(url, script, pids)
+        const run = await wrk(url, script, pids)
         clearInterval(sampler)
         console.log(`| ${count} | ${operation} | ${run.rps.toFixed(0)} | ${run.p50} | ${run.p99} | ${run.errors} | ${run.phoenixCpuMs.toFixed(3)} | ${run.machineCpuMs.toFixed(3)} |`)
       }
