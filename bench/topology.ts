@@ -2,7 +2,8 @@
 // PgBouncer in transaction mode, Redis, HAProxy) with 1, 2 and 3 Phoenix instances in turn, each
 // driven by wrk through HAProxy: requests/s, latency, the CPU the instances (and the whole machine)
 // spend per request, PgBouncer's client and server connections, and the replica's lag under writes.
-// Figures for docs/scaling.md. Options: --seconds <n> per run (default 10), --connections <n> (32).
+// Figures for docs/scaling.md. Options: --seconds <n> per run (default 10), --connections <n> (32),
+// --rounds <n> (3). The baseline: one instance straight on the primary, measured in the same run.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -12,11 +13,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { makeInstances, processCpuSeconds } from '../test/topology/instances.js'
+import { makeInstances, processCpuSeconds, type Instance } from '../test/topology/instances.js'
 import { Stack, startHaproxy, startPgBouncer, startPostgres, startRedis } from '../test/topology/services.js'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } })
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } } })
 const seconds = Number(values.seconds)
+const rounds = Number(values.rounds)
 const connections = Number(values.connections)
 
 /** Busy CPU seconds of the whole machine so far (every core), from /proc/stat. */
@@ -24,6 +26,13 @@ function machineCpuSeconds (): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
   // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
   return (fields.slice(0, 8).reduce((a, b) => a + b, 0) - fields[3]! - fields[4]!) / 100
+}
+
+interface Setup { name: string, instances: Instance[] }
+
+function median (values: number[]): number {
+  const sorted = values.slice().sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
 }
 
 interface Run { rps: number, p50: string, p99: string, errors: string, phoenixCpuMs: number, machineCpuMs: number }
@@ -40,8 +49,8 @@ async function wrk (url: string, script: string | undefined, pids: number[]): Pr
   const machine = machineCpuSeconds() - machine0
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-    p50: /50%\s+(\S+)/.exec(out)?.[1] ?? '?',
-    p99: /99%\s+(\S+)/.exec(out)?.[1] ?? '?',
+    p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
     errors: [/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1], /Socket errors: (.*)/.exec(out)?.[1]].filter(Boolean).join('; ') || 'none',
     phoenixCpuMs: requests === 0 ? 0 : phoenix * 1000 / requests,
     machineCpuMs: requests === 0 ? 0 : machine * 1000 / requests
@@ -80,34 +89,61 @@ async function main (): Promise<void> {
     const bouncerAdmin = postgres(`postgres://postgres@127.0.0.1:${bouncer.port}/pgbouncer`, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} })
     stack.push(async () => { await bouncerAdmin.end() })
 
-    console.log(`Phoenix behind HAProxy on ${process.env.HOSTNAME ?? 'this machine'}: ${connections} connections, ${seconds} s per run, wrk -t2 (unpinned)`)
-    console.log('| instances | operation | req/s | p50 | p99 | errors | Phoenix CPU-ms/req | machine CPU-ms/req |')
-    console.log('|---|---|---|---|---|---|---|---|')
-    for (let count = 1; count <= 3; count++) {
-      for (const instance of instances.slice(0, count)) if (!instance.running) await instance.start()
-      const haproxyStack = new Stack()
-      const { base } = await startHaproxy(join(dir), haproxyStack, instances.slice(0, count).map((instance) => instance.port))
-      const pids = instances.slice(0, count).map((instance) => instance.child!.pid!)
-      const lag: number[] = []
-      for (const [operation, url, script] of [['read', `${base}/api/read/${id}`, undefined], ['create', `${base}/api/create`, createScript]] as const) {
-        const sampler = operation === 'create'
-          ? setInterval(() => {
-            // While commits keep coming, the time since the last one the replica replayed is its lag.
-            replica<[{ lag: number | null }]>`SELECT (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS lag`
-              .then(([row]) => { if (row?.lag !== null && row?.lag !== undefined) lag.push(row.lag) }, (error: unknown) => { console.error(error) })
-          }, 200)
-          : undefined
-        const run = await wrk(url, script, pids)
-        clearInterval(sampler)
-        console.log(`| ${count} | ${operation} | ${run.rps.toFixed(0)} | ${run.p50} | ${run.p99} | ${run.errors} | ${run.phoenixCpuMs.toFixed(3)} | ${run.machineCpuMs.toFixed(3)} |`)
+    // The baseline: one instance straight on the primary, no HAProxy, no PgBouncer, no replica.
+    const [direct] = await makeInstances(1, { ...env, DATABASE_URL: pg.primaryUrl, DIRECT_DATABASE_URL: '', READ_DATABASE_URL: '' }, stack)
+    await direct!.start()
+    for (const instance of instances) if (!instance.running) await instance.start()
+    // HAProxy → the baseline instance separates the balancer's cost from PgBouncer's.
+    const setups: Setup[] = [{ name: 'baseline: 1 instance, direct', instances: [direct!] }, { name: 'HAProxy → 1, no PgBouncer', instances: [direct!] }, ...[1, 2, 3].map((count) => ({ name: `HAProxy → ${count} → PgBouncer`, instances: instances.slice(0, count) }))]
+    const results = new Map<string, Run[]>()
+    const lag: number[] = []
+    const connectionNotes: string[] = []
+    // Rounds interleave the setups, so that a drift of the shared machine touches each alike.
+    for (let round = 1; round <= rounds; round++) {
+      for (const setup of setups) {
+        const proxy = new Stack()
+        const base = setup.name.startsWith('baseline') ? setup.instances[0]!.base : (await startHaproxy(dir, proxy, setup.instances.map((instance) => instance.port))).base
+        const pids = setup.instances.map((instance) => instance.child!.pid!)
+        for (const [operation, url, script] of [['read', `${base}/api/read/${id}`, undefined], ['create', `${base}/api/create`, createScript]] as const) {
+          const sampler = operation === 'create' && setup.name.endsWith('→ PgBouncer')
+            ? setInterval(() => {
+              // While commits keep coming, the time since the last one the replica replayed is its lag.
+              replica<[{ lag: number | null }]>`SELECT (extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS lag`
+                .then(([row]) => { if (row?.lag !== null && row?.lag !== undefined) lag.push(row.lag) }, (error: unknown) => { console.error(error) })
+            }, 200)
+            : undefined
+          const run = await wrk(url, script, pids)
+          clearInterval(sampler)
+          results.set(`${setup.name}|${operation}`, [...(results.get(`${setup.name}|${operation}`) ?? []), run])
+          console.error(`round ${round}: ${setup.name}, ${operation}: ${run.rps.toFixed(0)} req/s, errors ${run.errors}`)
+        }
+        if (round === 1 && setup.name.endsWith('→ PgBouncer')) {
+          const pools = await bouncerAdmin.unsafe('SHOW POOLS').simple() as Array<Record<string, string>>
+          const pool = pools.find((row) => row.database === pg.database)
+          const [{ backends }] = await primary<[{ backends: number }]>`SELECT count(*)::int AS backends FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ${pg.database}`
+          const clients = ['cl_active', 'cl_idle', 'cl_waiting'].reduce((sum, field) => sum + Number(pool?.[field] ?? 0), 0)
+          const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce((sum, field) => sum + Number(pool?.[field] ?? 0), 0)
+          connectionNotes.push(`${setup.name}: ${clients} pool connections into PgBouncer, ${servers} PgBouncer → primary; ${backends} client backends on the primary in all (the baseline instance's idle pool, LISTEN connections and this script's included)`)
+        }
+        await proxy.stopAll()
       }
-      const pools = await bouncerAdmin.unsafe('SHOW POOLS').simple() as Array<Record<string, string>>
-      const pool = pools.find((row) => row.database === pg.database)
-      const [{ backends }] = await primary<[{ backends: number }]>`SELECT count(*)::int AS backends FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ${pg.database}`
-      lag.sort((a, b) => a - b)
-      console.log(`|   | connections: ${Number(pool?.cl_active ?? 0) + Number(pool?.cl_idle ?? 0) + Number(pool?.cl_waiting ?? 0)} client → PgBouncer, ${Number(pool?.sv_active ?? 0) + Number(pool?.sv_idle ?? 0) + Number(pool?.sv_used ?? 0)} PgBouncer → primary; ${backends} client backends on the primary in all; replica replay lag under creates: median ${lag[Math.floor(lag.length / 2)]?.toFixed(1) ?? '?'} ms, max ${lag.at(-1)?.toFixed(1) ?? '?'} ms (${lag.length} samples) |`)
-      await haproxyStack.stopAll()
     }
+
+    console.log(`\nPhoenix behind HAProxy: ${connections} connections, ${seconds} s per run, wrk -t2 (unpinned), median of ${rounds} interleaved rounds`)
+    console.log('| setup | operation | req/s | vs baseline | p50 | p99 | Phoenix CPU-ms/req | machine CPU-ms/req | errors |')
+    console.log('|---|---|---|---|---|---|---|---|---|')
+    for (const setup of setups) {
+      for (const operation of ['read', 'create']) {
+        const runs = results.get(`${setup.name}|${operation}`) ?? []
+        const baseline = median((results.get(`baseline: 1 instance, direct|${operation}`) ?? []).map((run) => run.rps))
+        const middle = runs.slice().sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!
+        console.log(`| ${setup.name} | ${operation} | ${median(runs.map((run) => run.rps)).toFixed(0)} | ${(median(runs.map((run) => run.rps)) / baseline).toFixed(2)}× | ${middle.p50} | ${middle.p99} | ` +
+          `${median(runs.map((run) => run.phoenixCpuMs)).toFixed(3)} | ${median(runs.map((run) => run.machineCpuMs)).toFixed(3)} | ${runs.map((run) => run.errors).join(', ')} |`)
+      }
+    }
+    lag.sort((a, b) => a - b)
+    console.log(`\n${connectionNotes.join('\n')}`)
+    console.log(`replica replay lag under creates: median ${lag[Math.floor(lag.length / 2)]?.toFixed(1) ?? '?'} ms, p99 ${lag[Math.floor(lag.length * 0.99)]?.toFixed(1) ?? '?'} ms, max ${lag.at(-1)?.toFixed(1) ?? '?'} ms (${lag.length} samples every 200 ms)`)
   } finally {
     await stack.stopAll()
     await rm(dir, { recursive: true, force: true })
