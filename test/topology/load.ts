@@ -4,7 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 
 /** The read-your-writes token: a write returns it, a read presents it (README › Read replicas). */
-export const tokenHeader = 'phoenix-read-after'
+export const tokenHeader = 'phoenix-consistency-token'
 
 export interface Outcome {
   phase: string
