@@ -24,6 +24,8 @@ const run = promisify(execFile)
 export interface ReplicatedCluster {
   primaryUrl: string
   replicaUrl: string
+  /** The replica's data directory (its postmaster.pid names its server). */
+  replicaDir: string
   /** Superuser connections, for what a test arranges. */
   primary: Sql
   replica: Sql
@@ -128,6 +130,7 @@ export async function startReplicatedCluster ({ prepare, applyDelay = '0' }: Clu
   return {
     primaryUrl: urlOf(primaryPort),
     replicaUrl: urlOf(replicaPort),
+    replicaDir,
     primary,
     replica,
     replayed: async (lsn) => {

@@ -2,6 +2,7 @@
 // the replica, a write's Phoenix-Consistency-Token makes a read see that write, and a replica that
 // is down only sends reads to the primary. The replica's lag is real: recovery_min_apply_delay
 // holds every commit back, or replay is paused where a test must know exactly what it has.
+import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
@@ -9,6 +10,7 @@ import { createSql } from '../src/db/client.js'
 import { migrate } from '../src/db/migrate.js'
 import { fetchChecked, testConfig, useApp, within, type RequestOptions, type Response } from './helper.js'
 import { startReplicatedCluster, type ReplicatedCluster } from './replica-cluster.js'
+import { clusterProcesses } from './server-process.js'
 
 const tokenHeader = 'phoenix-consistency-token'
 const badToken = { status: 'failed', message: 'The request headers are invalid! Please fix the headers listed in errors and try again!', errors: [{ field: 'Phoenix-Consistency-Token', problem: 'must be the Phoenix-Consistency-Token of a write response, unchanged' }] }
@@ -135,6 +137,32 @@ describe('with a replica (READ_DATABASE_URL)', () => {
         expect(ids(await request('GET', '/api/list', withToken(removed)))).not.toContain(id)
       })
     })
+  })
+
+  // Frozen (every process stopped with SIGSTOP: it takes connections and answers nothing), only the
+  // client-side deadlines can end a wait on it: reads still answer within QUERY_TIMEOUT_SECONDS.
+  it('answers reads from the primary while the replica is frozen, and from the replica again once it thaws', async () => {
+    const created = await write('POST', '/api/create', { value1: 'frozen replica' })
+    const id = created.body.record_info.id
+    await cluster.replayed(String(created.headers[tokenHeader]))
+    const frozen = await clusterProcesses(cluster.replicaDir)
+    const thaw = (): void => { for (const pid of frozen) process.kill(pid, 'SIGCONT') }
+    try {
+      for (const pid of frozen) process.kill(pid, 'SIGSTOP')
+      const modified = await write('PATCH', `/api/modify/${id}`, { value1: 'written while frozen' })
+      const reads = await within(Promise.all([
+        request('GET', `/api/read/${id}`), request('GET', `/api/read/${id}`, withToken(modified)),
+        request('GET', `/api/list?limit=1&after_id=${id - 1}`), request('GET', `/api/history/${id}`)
+      ]), testConfig.queryTimeoutSeconds * 1000 + 5000, 'reads with the replica frozen')
+      expect(reads.map((response) => response.status)).toEqual([200, 200, 200, 200])
+      expect(reads[1]!.body.record_info.value1).toBe('written while frozen')
+      expect((await within(request('GET', '/readyz'), 5000, '/readyz')).body.replica.status).toBe('unavailable')
+    } finally {
+      thaw()
+    }
+    await within((async () => { while ((await request('GET', '/readyz')).body.replica.status !== 'ok') await delay(50) })(), 15_000, 'the replica serving reads again')
+    await cluster.replayed()
+    expect((await request('GET', `/api/read/${id}`)).body.record_info.value1).toBe('written while frozen')
   })
 
   it('answers every read from the primary while the replica is down, promptly, and /readyz stays 200', async () => {
