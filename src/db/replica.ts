@@ -3,17 +3,8 @@
 // WAL) and answers the one question read-your-writes needs: has it replayed up to a given point?
 import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
 import { createSql } from './client.js'
+import { parseLsn } from './lsn.js'
 import { probeWithinMs, Statements } from './statements.js'
-
-/**
- * A position in the primary's WAL from PostgreSQL's text form of a pg_lsn (`16/B374D848`: two
- * 32-bit halves in hex), as one number to compare; undefined for anything else.
- */
-export function parseLsn (text: string): bigint | undefined {
-  const match = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(text)
-  if (match === null) return undefined
-  return (BigInt(`0x${match[1]!}`) << 32n) | BigInt(`0x${match[2]!}`)
-}
 
 /**
  * `ok`: it answers and is a standby. `unavailable`: it does not answer, or failed a read.
@@ -51,6 +42,7 @@ export class Replica {
   readonly sql: Sql
   private readonly statements: Statements
   private current: ReplicaStatus = { state: 'unavailable', lagSeconds: null, replayed: undefined }
+  private known = false
   // A probe that began before a read failed must not declare the replica healthy again.
   private generation = 0
   private probing: Promise<ReplicaStatus> | undefined
@@ -104,8 +96,10 @@ export class Replica {
     return status
   }
 
+  // The first state found is news too.
   private set (status: ReplicaStatus): void {
-    const changed = status.state !== this.current.state
+    const changed = !this.known || status.state !== this.current.state
+    this.known = true
     this.current = status
     if (changed) this.options.onChange?.(status)
   }

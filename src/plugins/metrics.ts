@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { applicationName } from '../db/client.js'
-import { parseLsn, type Replica } from '../db/replica.js'
+import { parseLsn } from '../db/lsn.js'
+import type { Replica } from '../db/replica.js'
 import { probeWithinMs } from '../db/statements.js'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
