@@ -827,11 +827,13 @@ export interface components {
         };
         /**
          * @description `If-Match` did not name the record's current ETag: the record was changed since it was
-         *     read. Nothing was changed; `ETag` is the record's current one.
+         *     read. Nothing was changed; `ETag` is the record's current one. With a replica, a
+         *     `Phoenix-Consistency-Token` too: a read that sends it sees that version.
          */
         PreconditionFailed: {
             headers: {
                 ETag: components["headers"]["ETag"];
+                "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                 [name: string]: unknown;
             };
             content: {
@@ -1089,11 +1091,12 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Sent on a successful write when the server reads from a replica (`READ_DATABASE_URL`):
-         *     an opaque token for the point just after this write in the database's history. Send it
-         *     unchanged in the `Phoenix-Consistency-Token` header of a read (list, read, history) to
-         *     see this write. Absent without a replica, where every read already sees every write (and
-         *     exceptionally when the database did not answer right after the write).
+         * @description Sent on a successful write (and on a 412) when the server reads from a replica
+         *     (`READ_DATABASE_URL`): an opaque token for the point just after this write (for a 412:
+         *     the change that made your ETag stale) in the database's history. Send it unchanged in the
+         *     `Phoenix-Consistency-Token` header of a read (list, read, history) to see this write.
+         *     Absent without a replica, where every read already sees every write (and exceptionally
+         *     when the database did not answer right after the write).
          */
         ConsistencyToken: string;
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */

@@ -97,14 +97,15 @@ async function reads (app: FastifyInstance, options: ReadsOptions): Promise<void
 }
 
 /**
- * Adds the consistency token to every successful response of a scope whose routes write records,
- * when there is a replica: the primary's WAL position once the write has committed. A read that
- * presents it is answered from data that includes the write.
+ * Adds the consistency token to the answers of a scope whose routes write records, when there is a
+ * replica: the primary's WAL position once the write has committed. A read that presents it is
+ * answered from data that includes the write. A 412 gets one too: its ETag names a version the
+ * client has not seen, which a read right after it (a read-modify-write starting over) must find.
  */
 export function issueConsistencyTokens (scope: FastifyInstance): void {
   if (scope.replica === undefined) return
   scope.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode >= 300) return payload
+    if (reply.statusCode >= 300 && reply.statusCode !== 412) return payload
     try {
       // The insert position is at or past the end of every record already written to the WAL,
       // the commit included, even where synchronous_commit = off has not flushed it yet.
