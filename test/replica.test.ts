@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPhoenixClient } from '../sdk/src/index.js'
 import { build } from '../src/app.js'
 import { createSql } from '../src/db/client.js'
 import { migrate } from '../src/db/migrate.js'
@@ -122,6 +123,20 @@ describe('with a replica (READ_DATABASE_URL)', () => {
         expect(versions(await request('GET', `/api/history/${id}`, withToken(created)))).toEqual([1])
         const read = await request('GET', `/api/read/${id}`, withToken(modified))
         expect([read.headers.etag, read.body.record_info.value1]).toEqual(['"2"', 'not replayed'])
+      })
+    })
+
+    it('lets the SDK\'s updateRecord start over from a stale read, reading with the 412\'s token', async () => {
+      const created = await write('POST', '/api/create', { value2: 1 })
+      const id = created.body.record_info.id
+      await cluster.replayed(String(created.headers[tokenHeader]))
+      await cluster.paused(async () => {
+        await write('PATCH', `/api/modify/${id}`, { value2: 10 })
+        // The replica still says version 1: the first write is a 412, the second read must not be stale.
+        const sdk = createPhoenixClient({ baseUrl: base, apiKey: key })
+        const { data, response } = await sdk.updateRecord(id, (record) => ({ value2: (record.value2 ?? 0) + 1 }), { attempts: 2 })
+        expect(response.status).toBe(200)
+        expect(data?.record_info.value2).toBe(11)
       })
     })
 
