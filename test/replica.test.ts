@@ -94,6 +94,13 @@ describe('with a replica (READ_DATABASE_URL)', () => {
       }
     })
 
+    it('lets a page on another origin send the token and read it (CORS)', async () => {
+      const preflight = await request('OPTIONS', '/api/read/1', { headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': tokenHeader } })
+      expect(String(preflight.headers['access-control-allow-headers']).split(/,\s*/)).toContain(tokenHeader)
+      const created = await write('POST', '/api/create', { value1: 'cors' })
+      expect(String(created.headers['access-control-expose-headers']).split(/,\s*/)).toContain('Phoenix-Consistency-Token')
+    })
+
     it('reports the replica and its lag in /readyz and /metrics', async () => {
       const ready = await request('GET', '/readyz')
       expect(ready.status).toBe(200)
