@@ -1,7 +1,7 @@
 // Where reads run. With a replica (READ_DATABASE_URL), the list, read and history statements go to
 // it, and fall back to the primary when it is down, fails, or has not caught up with the consistency
-// token the request presents; every successful record write carries such a token. Without one,
-// every read runs on the primary exactly as before, and writes carry no token.
+// token the request presents; the answer to every record write carries such a token. Without a
+// replica, every read runs on the primary exactly as before, and writes carry no token.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { MaybeRow, PendingQuery, RowList, Sql } from 'postgres'
