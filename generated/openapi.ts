@@ -101,6 +101,9 @@ export interface paths {
          *     the next page. Pages are keyset-based, so records created or removed meanwhile never
          *     make a record appear twice or be skipped. `lastmodifiedby` and `value3` filter the
          *     records, with or without `limit`.
+         *
+         *     With a replica (`READ_DATABASE_URL`) the list is read from it and may trail the latest
+         *     writes; send `Phoenix-Consistency-Token` to include a write of yours.
          */
         get: operations["listRecords"];
         put?: never;
@@ -181,6 +184,10 @@ export interface paths {
          * Read a record
          * @description Returns the record with this id, and its version as `ETag`. With `If-None-Match` naming
          *     that ETag, a 304 with no body instead: the copy you hold is current.
+         *
+         *     With a replica (`READ_DATABASE_URL`) the record is read from it and may trail the latest
+         *     writes (a record just created may not be found yet); send `Phoenix-Consistency-Token` to
+         *     see a write of yours.
          */
         get: operations["readRecord"];
         put?: never;
@@ -261,6 +268,9 @@ export interface paths {
          *     Paged by version, like the list: at most `limit` entries (default and most 1000) after
          *     `after_version`; while more may follow, the response has a `Link: <…>; rel="next"`
          *     header with the URL of the next page.
+         *
+         *     With a replica (`READ_DATABASE_URL`) the history is read from it and may trail the latest
+         *     changes; send `Phoenix-Consistency-Token` to include a write of yours.
          */
         get: operations["getHistory"];
         put?: never;
@@ -344,6 +354,10 @@ export interface paths {
          * Readiness probe
          * @description Answers 200 when the database answers a query, 503 otherwise, within 2 seconds whatever
          *     the database does (a frozen or unreachable one included).
+         *
+         *     With a replica (`READ_DATABASE_URL`), the body also says how the replica is (`replica`),
+         *     asked at the same time. The replica never makes this a 503: while it is away the primary
+         *     answers reads, so the instance can still serve every request.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -370,7 +384,10 @@ export interface paths {
          * @description Request counts and latency histograms by route and status
          *     (`http_requests_total`, `http_request_duration_seconds`), the database connections of
          *     this instance by state (`db_pool_connections`, `db_pool_max_connections`, `db_up`) and
-         *     Node.js process metrics, in the Prometheus text format.
+         *     Node.js process metrics, in the Prometheus text format. With a replica
+         *     (`READ_DATABASE_URL`): `db_replica_up` (1 while reads go to it), `db_replica_lag_seconds`
+         *     (as `lag_seconds` in `/readyz`) and `db_replica_lag_bytes` (the primary's WAL it has not
+         *     replayed), `NaN` while unknown.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -593,9 +610,34 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        Readiness: {
+            /** @constant */
+            status: "ok";
+            replica?: components["schemas"]["ReplicaReadiness"];
+        };
         Unready: {
             /** @constant */
             status: "unavailable";
+            replica?: components["schemas"]["ReplicaReadiness"];
+        };
+        /**
+         * @description Present only when a replica is configured (`READ_DATABASE_URL`). `ok`: it answers as a
+         *     standby, and reads go to it. `unavailable`: it does not answer (or just failed a read):
+         *     reads go to the primary. `not_a_standby`: it answers but is no longer a replica (e.g.
+         *     promoted), so nothing is read from it.
+         * @example {
+         *       "status": "ok",
+         *       "lag_seconds": 0
+         *     }
+         */
+        ReplicaReadiness: {
+            /** @enum {unknown} */
+            status: "ok" | "unavailable" | "not_a_standby";
+            /**
+             * @description How far its data trails: 0 when it has replayed all the WAL it has received, else the
+             *     age of the last transaction it replayed; null when unknown.
+             */
+            lag_seconds: number | null;
         };
     };
     responses: {
@@ -717,6 +759,18 @@ export interface components {
                 "application/json": components["schemas"]["Failure"];
             };
         };
+        /**
+         * @description The record id is missing or not a positive integer in range, or
+         *     `Phoenix-Consistency-Token` is not a token.
+         */
+        InvalidRead: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Failure"];
+            };
+        };
         /** @description The `api-key` header is missing or holds no current key (never issued, rotated or revoked). */
         Unauthenticated: {
             headers: {
@@ -773,11 +827,13 @@ export interface components {
         };
         /**
          * @description `If-Match` did not name the record's current ETag: the record was changed since it was
-         *     read. Nothing was changed; `ETag` is the record's current one.
+         *     read. Nothing was changed; `ETag` is the record's current one. With a replica, a
+         *     `Phoenix-Consistency-Token` too: a read that sends it sees that version.
          */
         PreconditionFailed: {
             headers: {
                 ETag: components["headers"]["ETag"];
+                "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                 [name: string]: unknown;
             };
             content: {
@@ -1017,6 +1073,16 @@ export interface components {
          *     stores nothing: its key may be used again.
          */
         IdempotencyKey: string;
+        /**
+         * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+         *     sees that write and every write answered before it (read your writes), through any
+         *     instance. It is opaque: do not build, change or compare tokens. With a replica
+         *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+         *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+         *     every read already sees every write, and a token changes nothing. A value that is not
+         *     such a token is a 400 naming this header, with or without a replica.
+         */
+        ConsistencyToken: string;
         /** @description At most this many entries (1 to 1000, default 1000). */
         HistoryLimit: number;
         /** @description Only entries whose version is greater than this one. */
@@ -1024,6 +1090,15 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description Sent on a successful write (and on a 412) when the server reads from a replica
+         *     (`READ_DATABASE_URL`): an opaque token for the point just after this write (for a 412:
+         *     the change that made your ETag stale) in the database's history. Send it unchanged in the
+         *     `Phoenix-Consistency-Token` header of a read (list, read, history) to see this write.
+         *     Absent without a replica, where every read already sees every write (and exceptionally
+         *     when the database did not answer right after the write).
+         */
+        ConsistencyToken: string;
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
         IdempotentReplayed: "true";
         /**
@@ -1155,7 +1230,18 @@ export interface operations {
                 /** @description Only records whose `value3` is this boolean. */
                 value3?: components["parameters"]["ListValue3"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+                 *     sees that write and every write answered before it (read your writes), through any
+                 *     instance. It is opaque: do not build, change or compare tokens. With a replica
+                 *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+                 *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+                 *     every read already sees every write, and a token changes nothing. A value that is not
+                 *     such a token is a 400 naming this header, with or without a replica.
+                 */
+                "Phoenix-Consistency-Token"?: components["parameters"]["ConsistencyToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1199,24 +1285,12 @@ export interface operations {
                     "application/json": components["schemas"]["Record"][];
                 };
             };
-            /** @description A query parameter is invalid or unknown. */
+            /** @description A query parameter is invalid or unknown, or `Phoenix-Consistency-Token` is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "failed",
-                     *       "message": "The query is invalid! Please fix the parameters listed in errors and try again!",
-                     *       "errors": [
-                     *         {
-                     *           "field": "limit",
-                     *           "problem": "must be a whole number from 1 to 1000"
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["Failure"];
                 };
             };
@@ -1237,7 +1311,18 @@ export interface operations {
                 /** @description Only records whose `value3` is this boolean. */
                 value3?: components["parameters"]["ListValue3"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+                 *     sees that write and every write answered before it (read your writes), through any
+                 *     instance. It is opaque: do not build, change or compare tokens. With a replica
+                 *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+                 *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+                 *     every read already sees every write, and a token changes nothing. A value that is not
+                 *     such a token is a 400 naming this header, with or without a replica.
+                 */
+                "Phoenix-Consistency-Token"?: components["parameters"]["ConsistencyToken"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1252,7 +1337,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A query parameter is invalid or unknown; no body. */
+            /** @description A query parameter is invalid or unknown, or `Phoenix-Consistency-Token` is malformed; no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1311,6 +1396,7 @@ export interface operations {
                     Location: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1387,6 +1473,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1442,6 +1529,16 @@ export interface operations {
                  *     (weak comparison, RFC 9110 §13.1.2), the answer is a 304 with no body.
                  */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /**
+                 * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+                 *     sees that write and every write answered before it (read your writes), through any
+                 *     instance. It is opaque: do not build, change or compare tokens. With a replica
+                 *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+                 *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+                 *     every read already sees every write, and a token changes nothing. A value that is not
+                 *     such a token is a 400 naming this header, with or without a replica.
+                 */
+                "Phoenix-Consistency-Token"?: components["parameters"]["ConsistencyToken"];
             };
             path: {
                 /** @description The id of a record. */
@@ -1478,7 +1575,7 @@ export interface operations {
                 };
             };
             304: components["responses"]["NotModified"];
-            400: components["responses"]["InvalidRecordId"];
+            400: components["responses"]["InvalidRead"];
             404: components["responses"]["RecordNotFound"];
             408: components["responses"]["RequestTimeout"];
             431: components["responses"]["HeadersTooLarge"];
@@ -1494,6 +1591,16 @@ export interface operations {
                  *     (weak comparison, RFC 9110 §13.1.2), the answer is a 304 with no body.
                  */
                 "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /**
+                 * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+                 *     sees that write and every write answered before it (read your writes), through any
+                 *     instance. It is opaque: do not build, change or compare tokens. With a replica
+                 *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+                 *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+                 *     every read already sees every write, and a token changes nothing. A value that is not
+                 *     such a token is a 400 naming this header, with or without a replica.
+                 */
+                "Phoenix-Consistency-Token"?: components["parameters"]["ConsistencyToken"];
             };
             path: {
                 /** @description The id of a record. */
@@ -1512,7 +1619,7 @@ export interface operations {
                 content?: never;
             };
             304: components["responses"]["NotModified"];
-            /** @description The record id is invalid; no body. */
+            /** @description The record id is invalid, or `Phoenix-Consistency-Token` is malformed; no body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1575,6 +1682,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1634,6 +1742,7 @@ export interface operations {
             /** @description The record was removed. */
             200: {
                 headers: {
+                    "Phoenix-Consistency-Token": components["headers"]["ConsistencyToken"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1665,7 +1774,18 @@ export interface operations {
                 /** @description Only entries whose version is greater than this one. */
                 after_version?: components["parameters"]["HistoryAfterVersion"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The `Phoenix-Consistency-Token` of a write's response, sent back unchanged: the read then
+                 *     sees that write and every write answered before it (read your writes), through any
+                 *     instance. It is opaque: do not build, change or compare tokens. With a replica
+                 *     (`READ_DATABASE_URL`) the read is answered from the replica once it has caught up with
+                 *     the token (it is given up to 250 ms), otherwise from the primary. Without a replica
+                 *     every read already sees every write, and a token changes nothing. A value that is not
+                 *     such a token is a 400 naming this header, with or without a replica.
+                 */
+                "Phoenix-Consistency-Token"?: components["parameters"]["ConsistencyToken"];
+            };
             path: {
                 /** @description The id of a record. */
                 record_id: components["parameters"]["RecordId"];
@@ -1747,7 +1867,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryFound"];
                 };
             };
-            /** @description The record id or a query parameter is invalid or unknown. */
+            /** @description The record id or a query parameter is invalid or unknown, or `Phoenix-Consistency-Token` is malformed. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1907,12 +2027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ok"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1251,6 +1251,51 @@ export const Health = Type.Unsafe<components['schemas']['Health']>({
   }
 })
 
+export const Readiness = Type.Unsafe<components['schemas']['Readiness']>({
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "status"
+  ],
+  "properties": {
+    "status": {
+      "const": "ok"
+    },
+    "replica": {
+      "type": "object",
+      "description": "Present only when a replica is configured (`READ_DATABASE_URL`). `ok`: it answers as a\nstandby, and reads go to it. `unavailable`: it does not answer (or just failed a read):\nreads go to the primary. `not_a_standby`: it answers but is no longer a replica (e.g.\npromoted), so nothing is read from it.\n",
+      "additionalProperties": false,
+      "required": [
+        "status",
+        "lag_seconds"
+      ],
+      "properties": {
+        "status": {
+          "enum": [
+            "ok",
+            "unavailable",
+            "not_a_standby"
+          ]
+        },
+        "lag_seconds": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "minimum": 0,
+          "description": "How far its data trails: 0 when it has replayed all the WAL it has received, else the\nage of the last transaction it replayed; null when unknown.\n"
+        }
+      },
+      "examples": [
+        {
+          "status": "ok",
+          "lag_seconds": 0
+        }
+      ]
+    }
+  }
+})
+
 export const Unready = Type.Unsafe<components['schemas']['Unready']>({
   "type": "object",
   "additionalProperties": false,
@@ -1260,8 +1305,73 @@ export const Unready = Type.Unsafe<components['schemas']['Unready']>({
   "properties": {
     "status": {
       "const": "unavailable"
+    },
+    "replica": {
+      "type": "object",
+      "description": "Present only when a replica is configured (`READ_DATABASE_URL`). `ok`: it answers as a\nstandby, and reads go to it. `unavailable`: it does not answer (or just failed a read):\nreads go to the primary. `not_a_standby`: it answers but is no longer a replica (e.g.\npromoted), so nothing is read from it.\n",
+      "additionalProperties": false,
+      "required": [
+        "status",
+        "lag_seconds"
+      ],
+      "properties": {
+        "status": {
+          "enum": [
+            "ok",
+            "unavailable",
+            "not_a_standby"
+          ]
+        },
+        "lag_seconds": {
+          "type": [
+            "number",
+            "null"
+          ],
+          "minimum": 0,
+          "description": "How far its data trails: 0 when it has replayed all the WAL it has received, else the\nage of the last transaction it replayed; null when unknown.\n"
+        }
+      },
+      "examples": [
+        {
+          "status": "ok",
+          "lag_seconds": 0
+        }
+      ]
     }
   }
+})
+
+export const ReplicaReadiness = Type.Unsafe<components['schemas']['ReplicaReadiness']>({
+  "type": "object",
+  "description": "Present only when a replica is configured (`READ_DATABASE_URL`). `ok`: it answers as a\nstandby, and reads go to it. `unavailable`: it does not answer (or just failed a read):\nreads go to the primary. `not_a_standby`: it answers but is no longer a replica (e.g.\npromoted), so nothing is read from it.\n",
+  "additionalProperties": false,
+  "required": [
+    "status",
+    "lag_seconds"
+  ],
+  "properties": {
+    "status": {
+      "enum": [
+        "ok",
+        "unavailable",
+        "not_a_standby"
+      ]
+    },
+    "lag_seconds": {
+      "type": [
+        "number",
+        "null"
+      ],
+      "minimum": 0,
+      "description": "How far its data trails: 0 when it has replayed all the WAL it has received, else the\nage of the last transaction it replayed; null when unknown.\n"
+    }
+  },
+  "examples": [
+    {
+      "status": "ok",
+      "lag_seconds": 0
+    }
+  ]
 })
 
 export const generateKeyDeprecated = {
@@ -1782,7 +1892,7 @@ export const getHealthHead = {
 
 export const getReadiness = {
   response: {
-    200: Health,
+    200: Readiness,
     400: Failure,
     408: Failure,
     431: Failure,

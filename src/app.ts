@@ -12,6 +12,7 @@ import routeTable from './plugins/route-table.js'
 import database from './plugins/database.js'
 import docs from './plugins/docs.js'
 import metrics from './plugins/metrics.js'
+import reads from './plugins/reads.js'
 import shutdown from './plugins/shutdown.js'
 import { messages } from './messages.js'
 import errors, { ApiError } from './plugins/errors.js'
@@ -26,13 +27,15 @@ import records from './routes/records.js'
 import { createValidatorCompiler } from './validation.js'
 
 /** What the app needs of the configuration: everything but where to listen and what runs it. */
-export type AppConfig = Omit<Config, 'host' | 'port' | 'databaseUrl' | 'directDatabaseUrl' | 'dataDir' | 'shutdownTimeoutSeconds' | 'shutdownDelaySeconds'>
+export type AppConfig = Omit<Config, 'host' | 'port' | 'databaseUrl' | 'directDatabaseUrl' | 'readDatabaseUrl' | 'dataDir' | 'shutdownTimeoutSeconds' | 'shutdownDelaySeconds'>
 
 export interface BuildOptions {
   config: AppConfig
   databaseUrl: string
   /** DIRECT_DATABASE_URL: set, `databaseUrl` is a transaction pooler (see plugins/database.ts). */
   directDatabaseUrl?: string | undefined
+  /** READ_DATABASE_URL: a streaming replica of the primary that serves reads (see plugins/reads.ts). */
+  readDatabaseUrl?: string | undefined
   /** Apply pending migrations before the app is ready (default true). */
   migrate?: boolean
   /** Where log lines go (default stdout). */
@@ -53,7 +56,7 @@ function refuseUnframed (request: FastifyRequest, reply: FastifyReply, done: (er
   done(request.headers.host === undefined && request.raw.httpVersion === '1.1' ? new ApiError(400, messages.hostMissing) : undefined)
 }
 
-export async function build ({ config, databaseUrl, directDatabaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function build ({ config, databaseUrl, directDatabaseUrl, readDatabaseUrl, migrate = true, logStream }: BuildOptions): Promise<FastifyInstance> {
   const timeouts = {
     // Node checks the request and header deadlines every connectionsCheckingInterval (30 s by
     // default), which would let a slow sender keep its socket up to 30 s past them.
@@ -112,7 +115,7 @@ export async function build ({ config, databaseUrl, directDatabaseUrl, migrate =
     await app.register(errors, { bodyLimit: config.bodyLimit, retryAfterSeconds: config.retryAfterSeconds })
     app.addHook('onRequest', refuseUnframed)
     await app.register(shutdown)
-    await app.register(cors, { origins: config.corsOrigins })
+    await app.register(cors, { origins: config.corsOrigins, consistencyTokens: readDatabaseUrl !== undefined })
     await app.register(limits, {
       keyIssuePerMinute: config.keyIssuePerMinute,
       writesPerSecond: config.writesPerSecond,
@@ -120,6 +123,7 @@ export async function build ({ config, databaseUrl, directDatabaseUrl, migrate =
       redisKeyPrefix: config.redisKeyPrefix
     })
     await app.register(database, { url: databaseUrl, directUrl: directDatabaseUrl, poolMax: config.dbPoolMax, queryTimeoutSeconds: config.queryTimeoutSeconds, migrate })
+    await app.register(reads, { url: readDatabaseUrl, poolMax: config.dbPoolMax, queryTimeoutSeconds: config.queryTimeoutSeconds })
     // Probes and scrapes come every few seconds: their lines only at warn and above.
     const probeLogLevel = quieterLogLevel(config.logLevel, 'warn')
     await app.register(metrics, { poolMax: config.dbPoolMax, logLevel: probeLogLevel })

@@ -14,6 +14,8 @@ export interface Config {
    * (PgBouncer), and whatever needs a session of its own uses this instead.
    */
   directDatabaseUrl: string | undefined
+  /** A streaming replica of the primary (hot standby) that serves reads; see plugins/reads.ts. */
+  readDatabaseUrl: string | undefined
   dataDir: string
   logLevel: LogLevel
   /** `json`: one JSON line per entry (for machines); `pretty`: one readable line (for people). */
@@ -100,7 +102,7 @@ function url (env: NodeJS.ProcessEnv, name: string, schemes: string[], example: 
   return raw
 }
 
-function databaseUrl (env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'): string | undefined {
+function databaseUrl (env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'DIRECT_DATABASE_URL' | 'READ_DATABASE_URL'): string | undefined {
   return url(env, name, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database')
 }
 
@@ -170,11 +172,18 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   if (directDatabaseUrl !== undefined && databaseUrl(env, 'DATABASE_URL') === undefined) {
     throw new ConfigError('DIRECT_DATABASE_URL', 'is set but DATABASE_URL is not: set DATABASE_URL to the transaction pooler (PgBouncer), or unset DIRECT_DATABASE_URL')
   }
+  const readDatabaseUrl = databaseUrl(env, 'READ_DATABASE_URL')
+  // The embedded database listens on a new port with its own password at every start: nothing can
+  // replicate it, so a replica named beside it would be some other database's.
+  if (readDatabaseUrl !== undefined && databaseUrl(env, 'DATABASE_URL') === undefined) {
+    throw new ConfigError('READ_DATABASE_URL', 'is set but DATABASE_URL is not: set DATABASE_URL to the primary it replicates, or unset READ_DATABASE_URL')
+  }
   return {
     host: env.HOST === undefined || env.HOST === '' ? '127.0.0.1' : env.HOST,
     port: integer(env, 'PORT', 3000, 0, 65535),
     databaseUrl: databaseUrl(env, 'DATABASE_URL'),
     directDatabaseUrl,
+    readDatabaseUrl,
     dataDir: resolve(projectRoot, env.DATA_DIR === undefined || env.DATA_DIR === '' ? '.data' : env.DATA_DIR),
     logLevel,
     logFormat,

@@ -10,7 +10,7 @@ let embedded: EmbeddedDatabase | undefined
 let app: FastifyInstance | undefined
 let stopping: Promise<boolean> | undefined
 
-// Everything that can be wrong with HOST, PORT, DATA_DIR, DATABASE_URL or DIRECT_DATABASE_URL is found before the
+// Everything that can be wrong with HOST, PORT, DATA_DIR or the database URLs is found before the
 // database is started or migrated: the listen address is bound once and let go first, the
 // database is connected to before build() migrates it.
 async function start (config: Config): Promise<void> {
@@ -33,11 +33,14 @@ async function start (config: Config): Promise<void> {
     if (config.directDatabaseUrl !== undefined) {
       await checkDatabase(config.directDatabaseUrl, config.queryTimeoutSeconds, { variable: 'DIRECT_DATABASE_URL' })
     }
+    if (config.readDatabaseUrl !== undefined) {
+      await checkDatabase(config.readDatabaseUrl, config.queryTimeoutSeconds, { variable: 'READ_DATABASE_URL', mayBeDown: true })
+    }
   }
   // A signal during start-up: go no further; stop() takes down what was started.
   if (stopping !== undefined) return
   const { build } = await loading
-  app = await build({ config, databaseUrl, directDatabaseUrl: config.directDatabaseUrl })
+  app = await build({ config, databaseUrl, directDatabaseUrl: config.directDatabaseUrl, readDatabaseUrl: config.readDatabaseUrl })
   if (stopping !== undefined) return
   await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
     throw listenError(error, config.host, config.port)
@@ -69,6 +72,7 @@ async function stop (starting: Promise<void>, reason: string, timeoutSeconds: nu
     console.error(`shutdown is taking longer than SHUTDOWN_TIMEOUT_SECONDS (${timeoutSeconds} s): closing the remaining connections`)
     app?.server.closeAllConnections()
     app?.sql.end({ timeout: 0 }).catch(() => {})
+    app?.replica?.sql.end({ timeout: 0 }).catch(() => {})
     setTimeout(() => {
       console.error('shutdown did not finish after closing the remaining connections: exiting now')
       process.exit(1)

@@ -69,9 +69,14 @@ const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOU
 
 export interface DatabaseCheck {
   /** The setting that named `url`, for the message. */
-  variable?: 'DATABASE_URL' | 'DIRECT_DATABASE_URL'
+  variable?: 'DATABASE_URL' | 'DIRECT_DATABASE_URL' | 'READ_DATABASE_URL'
   /** Connect as the pool does behind PgBouncer (DATABASE_URL when DIRECT_DATABASE_URL is set). */
   transactionPooler?: boolean
+  /**
+   * A server that does not answer is only reported (READ_DATABASE_URL: reads go to the primary
+   * until it does); one that refuses the connection is still a configuration error.
+   */
+  mayBeDown?: boolean
 }
 
 /**
@@ -80,7 +85,7 @@ export interface DatabaseCheck {
  * credentials or the pool's startup parameters, stops the start with the address tried and what
  * the server (or the network) said.
  */
-export async function checkDatabase (url: string, queryTimeoutSeconds: number, { variable = 'DATABASE_URL', transactionPooler = false }: DatabaseCheck = {}): Promise<void> {
+export async function checkDatabase (url: string, queryTimeoutSeconds: number, { variable = 'DATABASE_URL', transactionPooler = false, mayBeDown = false }: DatabaseCheck = {}): Promise<void> {
   const parsed = new URL(url)
   const address = `${parsed.hostname === '' ? 'localhost' : parsed.hostname}:${parsed.port === '' ? '5432' : parsed.port}`
   const sql = createSql({ url, poolMax: 1, queryTimeoutSeconds, transactionPooler })
@@ -88,9 +93,14 @@ export async function checkDatabase (url: string, queryTimeoutSeconds: number, {
     await sql`SELECT 1`
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    const problem = typeof code === 'string' && unreachable.has(code)
+    const down = typeof code === 'string' && unreachable.has(code)
+    const problem = down
       ? `no PostgreSQL answered at ${address} (${reason(error)}); check that it is running and that ${variable} names it`
       : `the PostgreSQL at ${address} refused the connection (${reason(error)}); check the user, password and database in ${variable}`
+    if (down && mayBeDown) {
+      console.warn(`${variable} ${redactUrl(url)}: ${problem}. Starting anyway: reads go to the primary until it answers`)
+      return
+    }
     throw new ConfigError(variable, `${redactUrl(url)}: ${problem}`)
   } finally {
     await sql.end({ timeout: 0 })

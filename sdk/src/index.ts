@@ -78,6 +78,20 @@ export function etagOf (response: Response): string | undefined {
   return response.headers.get('etag') ?? undefined
 }
 
+/**
+ * The Phoenix-Consistency-Token of a write's response (or a 412's): sent by a server that reads
+ * from a replica; pass it to readRecord to read that write. Undefined without a replica.
+ */
+export function consistencyTokenOf (response: Response): string | undefined {
+  return response.headers.get('phoenix-consistency-token') ?? undefined
+}
+
+/** Conditions of a read: an ETag you hold (a 304 while it is current), a write's consistency token. */
+export interface ReadConditions {
+  ifNoneMatch?: string
+  consistencyToken?: string
+}
+
 export interface PhoenixClientOptions {
   /** Where Phoenix runs, e.g. `http://127.0.0.1:3000`. */
   baseUrl: string
@@ -99,9 +113,15 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
   })
   const fetcher = options.fetch ?? globalThis.fetch
   const ifMatch = (conditions: WriteConditions) => conditions.ifMatch === undefined ? {} : { 'If-Match': conditions.ifMatch }
-  const readRecord = async (recordId: number, conditions: { ifNoneMatch?: string } = {}) =>
+  const readRecord = async (recordId: number, conditions: ReadConditions = {}) =>
     await client.GET('/api/read/{record_id}', {
-      params: { path: { record_id: recordId }, header: conditions.ifNoneMatch === undefined ? {} : { 'If-None-Match': conditions.ifNoneMatch } }
+      params: {
+        path: { record_id: recordId },
+        header: {
+          ...(conditions.ifNoneMatch === undefined ? {} : { 'If-None-Match': conditions.ifNoneMatch }),
+          ...(conditions.consistencyToken === undefined ? {} : { 'Phoenix-Consistency-Token': conditions.consistencyToken })
+        }
+      }
     })
   const listRecords = async (query: ListQuery = {}) =>
     await client.GET('/api/list', {
@@ -154,7 +174,10 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
         }
       }
     },
-    /** With `ifNoneMatch` (an ETag you hold): a 304 and no data when that copy is still current. */
+    /**
+     * With `ifNoneMatch` (an ETag you hold): a 304 and no data when that copy is still current.
+     * With `consistencyToken` (consistencyTokenOf a write's response): a copy that has that write.
+     */
     readRecord,
     /** With `ifMatch`: only if the record is still at that version, else a 412 with the current ETag. */
     modifyRecord,
@@ -165,15 +188,18 @@ export function createPhoenixClient (options: PhoenixClientOptions) {
      * A read-modify-write that loses no concurrent update: reads the record, asks `change` for
      * the fields to set, and writes them with `If-Match`; when someone else wrote in between (412)
      * it starts over, up to `attempts` times. Resolves to the last modify's result (or the read's
-     * failure, e.g. a 404).
+     * failure, e.g. a 404). Starting over, it reads with the 412's consistency token: a server
+     * that reads from a replica would otherwise answer the stale version again.
      */
     updateRecord: async (recordId: number, change: (record: Record) => RecordPatch, options: UpdateOptions = {}) => {
       const attempts = options.attempts ?? 5
+      let consistencyToken: string | undefined
       for (let attempt = 1; ; attempt++) {
-        const read = await readRecord(recordId)
+        const read = await readRecord(recordId, consistencyToken === undefined ? {} : { consistencyToken })
         if (read.data === undefined) return { data: undefined, error: read.error, response: read.response }
         const written = await modifyRecord(recordId, change(read.data.record_info), { ifMatch: etagOf(read.response) ?? '*' })
         if (written.response.status !== 412 || attempt >= attempts) return written
+        consistencyToken = consistencyTokenOf(written.response)
       }
     },
     /**

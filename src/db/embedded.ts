@@ -56,7 +56,7 @@ export async function freePort (): Promise<number> {
 // PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user, which
 // must be able to traverse every parent of the data directory and of the binaries in
 // node_modules (a mkdtemp or home directory is 0700). Only the search bit is added, never read.
-async function letPostgresTraverse (dir: string): Promise<void> {
+export async function letPostgresTraverse (dir: string): Promise<void> {
   if (process.getuid?.() !== 0) return
   for (let current = dirname(dir); ; current = dirname(current)) {
     const { mode } = await stat(current)

@@ -7,6 +7,8 @@ import { answerUnserved } from './errors.js'
 
 export interface CorsOptions {
   origins: '*' | string[]
+  /** A replica is configured: reads take the consistency token that writes return (plugins/reads.ts). */
+  consistencyTokens: boolean
 }
 
 // Every method the API serves, and what a page may send and read.
@@ -14,16 +16,17 @@ export const servedMethods = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']
 const allowedHeaders = ['api-key', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id']
 const exposedHeaders = ['Location', 'Link', 'ETag', 'X-Request-ID', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']
 
-// With any origin allowed, what a response carries is the same for every request: set in the one
-// hook below, while @fastify/cors, confined to a scope of its own, answers only the preflights
-// (its OPTIONS route). Run on every request it costs some 2 µs for these two constant headers.
-const anyOriginHeaders = {
-  'access-control-allow-origin': '*',
-  'access-control-expose-headers': exposedHeaders.join(', ')
-}
-
 async function corsPlugin (app: FastifyInstance, options: CorsOptions): Promise<void> {
   const anyOrigin = options.origins === '*'
+  // Only with a replica: without one, no response carries the token.
+  const token = options.consistencyTokens ? ['Phoenix-Consistency-Token'] : []
+  // With any origin allowed, what a response carries is the same for every request: set in the one
+  // hook below, while @fastify/cors, confined to a scope of its own, answers only the preflights
+  // (its OPTIONS route). Run on every request it costs some 2 µs for these two constant headers.
+  const anyOriginHeaders = {
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': [...exposedHeaders, ...token].join(', ')
+  }
   // OPTIONS is the CORS protocol's, not an operation of the API: a request that is no preflight
   // (no Origin or no Access-Control-Request-Method) gets the 405 any other unserved method gets.
   app.addHook('onRequest', (request, reply, done) => {
@@ -38,8 +41,8 @@ async function corsPlugin (app: FastifyInstance, options: CorsOptions): Promise<
   const corsOptions = {
     origin: options.origins,
     methods: servedMethods,
-    allowedHeaders,
-    exposedHeaders,
+    allowedHeaders: [...allowedHeaders, ...token.map((name) => name.toLowerCase())],
+    exposedHeaders: [...exposedHeaders, ...token],
     credentials: false,
     // Chromium caps a preflight's cache at 2 hours.
     maxAge: 7200

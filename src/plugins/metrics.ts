@@ -1,9 +1,11 @@
 // GET /metrics in the Prometheus text format: requests and their latency by route and status,
 // the database connections Phoenix holds (as PostgreSQL sees them), whether the rate limits are
-// shared through Redis (REDIS_URL), and Node's process metrics.
+// shared through Redis (REDIS_URL), the replica's lag when there is one, and Node's process metrics.
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify'
 import fp from 'fastify-plugin'
 import { applicationName } from '../db/client.js'
+import { parseLsn } from '../db/lsn.js'
+import type { Replica } from '../db/replica.js'
 import { probeWithinMs } from '../db/statements.js'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 
@@ -57,6 +59,7 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
       }
     }))
   }
+  const replica = app.replica === undefined ? undefined : replicaGauges(app, app.replica, registry)
 
   // One pair of label-bound children per method, route and status, found with one Map lookup:
   // prom-client would otherwise hash a fresh label object twice on every request.
@@ -92,8 +95,28 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
     } catch {
       up.set(0)
     }
+    await replica?.()
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }
 
-export default fp(metrics, { name: 'metrics', dependencies: ['database', 'limits'] })
+// READ_DATABASE_URL's replica, asked at scrape time like the primary (and at the same bound).
+// Unknown values are NaN, not 0: a replica that does not answer is not one without lag.
+function replicaGauges (app: FastifyInstance, replica: Replica, registry: Registry): () => Promise<void> {
+  const registers = [registry]
+  const up = new Gauge({ name: 'db_replica_up', help: '1 when the replica answered the last scrape as a standby (reads go to it), 0 otherwise', registers })
+  const seconds = new Gauge({ name: 'db_replica_lag_seconds', help: 'Age of the last transaction the replica replayed while it has received WAL left to replay, else 0', registers })
+  const bytes = new Gauge({ name: 'db_replica_lag_bytes', help: "Bytes of the primary's WAL the replica has not replayed yet", registers })
+  return async () => {
+    const [status, primary] = await Promise.all([
+      replica.probe(),
+      app.db(app.sql<[{ lsn: string }]>`SELECT pg_current_wal_lsn()::text AS lsn`, probeWithinMs).then(([row]) => parseLsn(row.lsn), () => undefined)
+    ])
+    up.set(status.state === 'ok' ? 1 : 0)
+    seconds.set(status.lagSeconds ?? Number.NaN)
+    const behind = primary === undefined || status.replayed === undefined ? undefined : primary - status.replayed
+    bytes.set(behind === undefined ? Number.NaN : Number(behind > 0n ? behind : 0n))
+  }
+}
+
+export default fp(metrics, { name: 'metrics', dependencies: ['database', 'limits', 'reads'] })

@@ -45,13 +45,13 @@ const idMissing = async (): Promise<never> => { throw new ApiError(400, messages
 
 export default async function history (scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>()
-  const { sql } = app
 
   app.get('/api/history/:record_id', { schema: getHistory }, async (request, reply) => {
     const id = request.params.record_id
+    const read = app.reader(request)
     const { limit = pageMax, after_version: afterVersion = 0 } = request.query
     // One row more than asked says whether a next page exists.
-    const rows = await app.db(sql<HistoryRow[]>`
+    const rows = await read((sql) => sql<HistoryRow[]>`
       SELECT ${historyColumns(sql)} FROM record_history
       WHERE record_id = ${id} AND version > ${afterVersion}
       ORDER BY version, change_id
@@ -59,7 +59,7 @@ export default async function history (scope: FastifyInstance): Promise<void> {
     `)
     if (rows.length === 0) {
       // An empty page of a record that exists (or existed) is still a page.
-      const [known] = await app.db(sql`
+      const [known] = await read((sql) => sql`
         SELECT 1 FROM record WHERE id = ${id} UNION ALL SELECT 1 FROM record_history WHERE record_id = ${id} LIMIT 1
       `)
       if (known === undefined) throw new ApiError(404, messages.recordNotFound)

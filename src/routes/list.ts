@@ -39,10 +39,11 @@ export default async function list (scope: FastifyInstance, options: ListOptions
 
   // HEAD is served too (exposeHeadRoute), and reads no more than its headers need.
   app.get('/api/list', { schema: listRecords, exposeHeadRoute: true }, async (request, reply) => {
+    const read = app.reader(request)
     const { limit, after_id: afterId = 0, lastmodifiedby, value3 } = request.query
     const byUser = lastmodifiedby === undefined ? sql`` : sql`AND lower(lastmodifiedby) = lower(${lastmodifiedby})`
     const byValue3 = value3 === undefined ? sql`` : sql`AND value3 = ${value3}`
-    const batch = async (after: number, size: number): Promise<Record[]> => await app.db(sql<Record[]>`
+    const batch = async (after: number, size: number): Promise<Record[]> => await read((sql) => sql<Record[]>`
       SELECT ${columns} FROM record WHERE id > ${after} ${byUser} ${byValue3} ORDER BY id LIMIT ${size}
     `)
 

@@ -9,6 +9,7 @@ import { idempotency, idempotencyKeyOf } from '../idempotency.js'
 import { messages } from '../messages.js'
 import { requireApiKey } from '../plugins/auth.js'
 import { ApiError } from '../plugins/errors.js'
+import { issueConsistencyTokens } from '../plugins/reads.js'
 import { emptyElements, ignoreRequestBody } from '../validation.js'
 
 // A record with its version, which the API shows as the ETag header, never in record_info (the
@@ -60,7 +61,8 @@ export default async function records (scope: FastifyInstance, options: RecordsO
   }
 
   app.get('/api/read/:record_id', { schema: readRecord, exposeHeadRoute: true }, async (request, reply) => {
-    const [record] = await app.db(sql<Versioned[]>`SELECT ${columns}, version FROM record WHERE id = ${request.params.record_id}`)
+    const read = app.reader(request)
+    const [record] = await read((sql) => sql<Versioned[]>`SELECT ${columns}, version FROM record WHERE id = ${request.params.record_id}`)
     if (record === undefined) throw notFound()
     reply.header('etag', etagOf(record.version))
     // RFC 9110 §13.1.2: weak comparison, `*` matches any current record.
@@ -72,6 +74,7 @@ export default async function records (scope: FastifyInstance, options: RecordsO
 
   await app.register(async (scope) => {
     requireApiKey(scope)
+    issueConsistencyTokens(scope)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     // Every route here writes: a success changed records, which the change feed announces.
     app.addHook('onResponse', (_request, reply, done) => {
