@@ -13,7 +13,7 @@ import { projectRoot } from '../../src/paths.js'
 import { followChanges } from '../../sdk/src/changes.js'
 import { within } from '../helper.js'
 import { makeInstances, type Instance } from './instances.js'
-import { Load } from './load.js'
+import { Load, tokenHeader } from './load.js'
 import { missingPrograms, Stack, startHaproxy, startPgBouncer, startPostgres, startRedis } from './services.js'
 
 const missing = missingPrograms()
@@ -23,11 +23,13 @@ const keyIssuePerMinute = 20
 const stack = new Stack()
 let dir: string
 let primary: Sql
+let replica: Sql
 let instances: Instance[]
 let base: string
 let load: Load
 const feeds: Array<{ seen: Set<number>, stop: AbortController, done: Promise<void> }> = []
 let revocable: string
+let readerKey: string
 
 async function issueKey (target: string, username: string): Promise<Response> {
   return await fetch(`${target}/api/generate_key/${username}`, { method: 'POST' })
@@ -39,7 +41,8 @@ beforeAll(async () => {
   await chmod(dir, 0o711)
   const pg = await startPostgres(join(dir, 'pg'), stack)
   primary = postgres(pg.primaryUrl, { max: 2, onnotice: () => {} })
-  stack.push(async () => { await primary.end() })
+  replica = postgres(pg.replicaUrl, { max: 1, onnotice: () => {} })
+  stack.push(async () => { await Promise.all([primary.end(), replica.end()]) })
   const bouncer = await startPgBouncer(dir, stack, pg)
   const redis = await startRedis(dir, stack)
   instances = await makeInstances(3, {
@@ -77,6 +80,7 @@ describe('three instances on one database through PgBouncer', () => {
       keys.push(((await response.json()) as { api_key: string }).api_key)
     }
     revocable = ((await (await issueKey(base, 'revocable')).json()) as { api_key: string }).api_key
+    readerKey = ((await (await issueKey(base, 'reader')).json()) as { api_key: string }).api_key
     // One change-feed client per instance, each from the first change on.
     for (const instance of instances) {
       const feed = { seen: new Set<number>(), stop: new AbortController(), done: Promise.resolve() }
@@ -141,6 +145,34 @@ describe('three instances on one database through PgBouncer', () => {
       expect(response.status, instance.name).toBe(429)
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0)
     }
+  })
+
+  it('read a client its own writes from a lagging replica when it presents the write\'s token', async () => {
+    // A real lag: the replica applies each commit a second after the primary made it.
+    await replica`ALTER SYSTEM SET recovery_min_apply_delay = '1s'`
+    await replica`SELECT pg_reload_conf()`
+    load.phase = 'replica lagging'
+    try {
+      const headers = { 'api-key': readerKey, 'content-type': 'application/json' }
+      let staleWithoutToken = 0
+      for (let i = 0; i < 10; i++) {
+        const created = await fetch(`${base}/api/create`, { method: 'POST', headers, body: JSON.stringify({ value1: `lagging ${i}` }) })
+        expect(created.status).toBe(201)
+        const token = created.headers.get(tokenHeader)
+        expect(token).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/)
+        const { id } = ((await created.json()) as { record_info: { id: number } }).record_info
+        if ((await fetch(`${base}/api/read/${id}`)).status === 404) staleWithoutToken++
+        const read = await fetch(`${base}/api/read/${id}`, { headers: { [tokenHeader]: token! } })
+        expect(read.status, `record ${id} read with its token`).toBe(200)
+      }
+      // Without the token, reads do go to the replica, which has not seen the record yet.
+      expect(staleWithoutToken).toBeGreaterThan(0)
+    } finally {
+      await replica`ALTER SYSTEM RESET recovery_min_apply_delay`
+      await replica`SELECT pg_reload_conf()`
+    }
+    expect(load.count('replica lagging')).toBeGreaterThan(0)
+    expect(load.failures('replica lagging')).toEqual([])
   })
 
   it('keep every acknowledged write, one record per Idempotency-Key, and show every change on every feed', async () => {
