@@ -50,7 +50,7 @@ async function limits (app: FastifyInstance, options: LimitsOptions): Promise<vo
   app.decorate('keyIssueLimit', options.keyIssuePerMinute === 0
     ? undefined
     // By address (the socket's, or a trusted proxy's X-Forwarded-For: TRUST_PROXY); IPv6
-    // addresses count per /56, as the plugin groups them, since one client holds many.
+    // addresses count per /64 (the plugin's default grouping), since one client holds many.
     : app.rateLimit({ max: options.keyIssuePerMinute, timeWindow: 60_000, groupId: 'key-issue' }) as LimitHook)
   app.decorate('writeLimit', options.writesPerSecond === 0
     ? undefined
