@@ -122,6 +122,13 @@ export async function cpuTime (pid: number): Promise<number> {
   return milliseconds(Number(fields[11]) + Number(fields[12]))
 }
 
+/** Busy CPU time of the whole machine so far (every core; all but idle and iowait), from /proc/stat, in milliseconds. */
+export async function machineCpuTime (): Promise<number> {
+  // cpu  user nice system idle iowait irq softirq steal …, in USER_HZ ticks like /proc/<pid>/stat.
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number)
+  return milliseconds(fields.reduce((sum, ticks) => sum + ticks, 0) - fields[3]! - fields[4]!)
+}
+
 /** User + system CPU time of this process's children that have exited and been waited for, in milliseconds. */
 export async function childrenCpuTime (): Promise<number> {
   const fields = await statFields('self')

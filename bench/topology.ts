@@ -8,63 +8,57 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { chmod } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { makeInstances, processCpuSeconds, type Instance } from '../test/topology/instances.js'
-import { Stack, startHaproxy, startPgBouncer, startPostgres, startRedis } from '../test/topology/services.js'
+import { startRedis } from '../test/redis-server.js'
+import { makeInstances, type Instance } from '../test/topology/instances.js'
+import { startHaproxy, startPgBouncer, startPostgres, stopAll, type Stop } from '../test/topology/services.js'
+import { median, medianOf } from './report.js'
+import { cleanupStack, cpuTime, machineCpuTime } from './servers.js'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } } })
 const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
 const connections = Number(values.connections)
 
-/** Busy CPU seconds of the whole machine so far (every core), from /proc/stat. */
-function machineCpuSeconds (): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
-  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
-  return (fields.slice(0, 8).reduce((a, b) => a + b, 0) - fields[3]! - fields[4]!) / 100
-}
-
 interface Setup { name: string, instances: Instance[] }
-
-function median (values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? 0
-}
 
 interface Run { rps: number, p50: string, p99: string, errors: string, phoenixCpuMs: number, machineCpuMs: number }
 
 async function wrk (url: string, script: string | undefined, pids: number[]): Promise<Run> {
-  const [phoenix0, machine0] = [pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0), machineCpuSeconds()]
+  const phoenixCpu = async (): Promise<number> => (await Promise.all(pids.map(cpuTime))).reduce((sum, ms) => sum + ms, 0)
+  const [phoenix0, machine0] = [await phoenixCpu(), await machineCpuTime()]
   // Not spawnSync: the replica's lag is sampled meanwhile.
   const child = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script === undefined ? [] : ['-s', script]), url], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
   await once(child, 'close')
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
-  const phoenix = pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0) - phoenix0
-  const machine = machineCpuSeconds() - machine0
+  const phoenix = await phoenixCpu() - phoenix0
+  const machine = await machineCpuTime() - machine0
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
     p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
     p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
     errors: [/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1], /Socket errors: (.*)/.exec(out)?.[1]].filter(Boolean).join('; ') || 'none',
-    phoenixCpuMs: requests === 0 ? 0 : phoenix * 1000 / requests,
-    machineCpuMs: requests === 0 ? 0 : machine * 1000 / requests
+    phoenixCpuMs: requests === 0 ? 0 : phoenix / requests,
+    machineCpuMs: requests === 0 ? 0 : machine / requests
   }
 }
 
 async function main (): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'phoenix-bench-topology-'))
   await chmod(dir, 0o711)
-  const stack = new Stack()
+  // Ctrl-C stops everything too.
+  const { cleanups: stops, cleanUp } = cleanupStack((message) => { console.error(message) }, 'stopping the topology')
+  stops.push(async () => { await rm(dir, { recursive: true, force: true }) })
   try {
-    const pg = await startPostgres(join(dir, 'pg'), stack)
-    const bouncer = await startPgBouncer(dir, stack, pg)
-    const redis = await startRedis(dir, stack)
+    const pg = await startPostgres(join(dir, 'pg'), stops)
+    const bouncer = await startPgBouncer(dir, stops, pg)
+    const redis = await startRedis()
+    stops.push(redis.stop)
     const env = {
       DATABASE_URL: bouncer.url,
       DIRECT_DATABASE_URL: pg.primaryUrl,
@@ -74,7 +68,7 @@ async function main (): Promise<void> {
       WRITES_PER_SECOND: '0',
       LOG_LEVEL: 'warn'
     }
-    const instances = await makeInstances(3, env, stack)
+    const instances = await makeInstances(3, env, stops)
     await instances[0]!.start()
     const first = await fetch(`${instances[0]!.base}/api/generate_key/bench`, { method: 'POST' })
     const key = ((await first.json()) as { api_key: string }).api_key
@@ -83,14 +77,14 @@ async function main (): Promise<void> {
     const createScript = join(dir, 'create.lua')
     await writeFile(createScript, `wrk.method = "POST"\nwrk.body = '{"value1":"bench","value2":2,"value3":true}'\nwrk.headers["content-type"] = "application/json"\nwrk.headers["api-key"] = "${key}"\n`)
     const primary = postgres(pg.primaryUrl, { max: 1, onnotice: () => {} })
-    stack.push(async () => { await primary.end() })
+    stops.push(async () => { await primary.end() })
     const replica = postgres(pg.replicaUrl, { max: 1, onnotice: () => {} })
-    stack.push(async () => { await replica.end() })
+    stops.push(async () => { await replica.end() })
     const bouncerAdmin = postgres(`postgres://postgres@127.0.0.1:${bouncer.port}/pgbouncer`, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} })
-    stack.push(async () => { await bouncerAdmin.end() })
+    stops.push(async () => { await bouncerAdmin.end() })
 
     // The baseline: one instance straight on the primary, no HAProxy, no PgBouncer, no replica.
-    const [direct] = await makeInstances(1, { ...env, DATABASE_URL: pg.primaryUrl, DIRECT_DATABASE_URL: '', READ_DATABASE_URL: '' }, stack)
+    const [direct] = await makeInstances(1, { ...env, DATABASE_URL: pg.primaryUrl, DIRECT_DATABASE_URL: '', READ_DATABASE_URL: '' }, stops)
     await direct!.start()
     for (const instance of instances) if (!instance.running) await instance.start()
     // HAProxy → the baseline instance separates the balancer's cost from PgBouncer's.
@@ -101,7 +95,7 @@ async function main (): Promise<void> {
     // Rounds interleave the setups, so that a drift of the shared machine touches each alike.
     for (let round = 1; round <= rounds; round++) {
       for (const setup of setups) {
-        const proxy = new Stack()
+        const proxy: Stop[] = []
         const base = setup.name.startsWith('baseline') ? setup.instances[0]!.base : (await startHaproxy(dir, proxy, setup.instances.map((instance) => instance.port))).base
         const pids = setup.instances.map((instance) => instance.child!.pid!)
         for (const [operation, url, script] of [['read', `${base}/api/read/${id}`, undefined], ['create', `${base}/api/create`, createScript]] as const) {
@@ -125,7 +119,7 @@ async function main (): Promise<void> {
           const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce((sum, field) => sum + Number(pool?.[field] ?? 0), 0)
           connectionNotes.push(`${setup.name}: ${clients} pool connections into PgBouncer, ${servers} PgBouncer → primary; ${backends} client backends on the primary in all (the baseline instance's idle pool, LISTEN connections and this script's included)`)
         }
-        await proxy.stopAll()
+        await stopAll(proxy)
       }
     }
 
@@ -135,18 +129,17 @@ async function main (): Promise<void> {
     for (const setup of setups) {
       for (const operation of ['read', 'create']) {
         const runs = results.get(`${setup.name}|${operation}`) ?? []
-        const baseline = median((results.get(`baseline: 1 instance, direct|${operation}`) ?? []).map((run) => run.rps))
-        const middle = runs.slice().sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!
-        console.log(`| ${setup.name} | ${operation} | ${median(runs.map((run) => run.rps)).toFixed(0)} | ${(median(runs.map((run) => run.rps)) / baseline).toFixed(2)}× | ${middle.p50} | ${middle.p99} | ` +
-          `${median(runs.map((run) => run.phoenixCpuMs)).toFixed(3)} | ${median(runs.map((run) => run.machineCpuMs)).toFixed(3)} | ${runs.map((run) => run.errors).join(', ')} |`)
+        const baseline = medianOf((results.get(`baseline: 1 instance, direct|${operation}`) ?? []).map((run) => run.rps))
+        const middle = median(runs, (run) => run.rps)
+        console.log(`| ${setup.name} | ${operation} | ${medianOf(runs.map((run) => run.rps)).toFixed(0)} | ${(medianOf(runs.map((run) => run.rps)) / baseline).toFixed(2)}× | ${middle.p50} | ${middle.p99} | ` +
+          `${medianOf(runs.map((run) => run.phoenixCpuMs)).toFixed(3)} | ${medianOf(runs.map((run) => run.machineCpuMs)).toFixed(3)} | ${runs.map((run) => run.errors).join(', ')} |`)
       }
     }
     lag.sort((a, b) => a - b)
     console.log(`\n${connectionNotes.join('\n')}`)
     console.log(`replica replay lag under creates: median ${lag[Math.floor(lag.length / 2)]?.toFixed(1) ?? '?'} ms, p99 ${lag[Math.floor(lag.length * 0.99)]?.toFixed(1) ?? '?'} ms, max ${lag.at(-1)?.toFixed(1) ?? '?'} ms (${lag.length} samples every 200 ms)`)
   } finally {
-    await stack.stopAll()
-    await rm(dir, { recursive: true, force: true })
+    await cleanUp()
   }
 }
 

@@ -153,11 +153,6 @@ export class Replica {
     loop().catch(() => {})
   }
 
-  /** What the last probe found. */
-  get status (): ReplicaStatus {
-    return this.current
-  }
-
   async close (): Promise<void> {
     clearInterval(this.monitor)
     for (const waiter of this.waiters) waiter.resolve(false)

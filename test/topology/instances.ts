@@ -1,13 +1,13 @@
 // Phoenix instances as the image runs them (`node dist/src/server.js`, built by `npm run build`),
 // each on a port of its own that it keeps across restarts, as behind a load balancer.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { freePort } from '../../src/db/embedded.js'
 import { projectRoot } from '../../src/paths.js'
 import { within } from '../helper.js'
-import type { Stack } from './services.js'
+import type { Stop } from './services.js'
 
 const entry = join(projectRoot, 'dist/src/server.js')
 
@@ -52,30 +52,13 @@ export class Instance {
     await within(this.exited, 30_000, `${this.name} exiting on ${signal}`)
     return child.exitCode
   }
-
-  /** CPU seconds (user + system) the process has used so far, from /proc. */
-  cpuSeconds (): number {
-    return this.child?.pid === undefined ? 0 : processCpuSeconds(this.child.pid)
-  }
 }
 
-export function processCpuSeconds (pid: number): number {
-  // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in ticks.
-  let stat: string
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return 0
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/** `count` instances with the same settings; each is stopped (SIGKILL if need be) with the stack. */
-export async function makeInstances (count: number, env: Record<string, string>, stack: Stack): Promise<Instance[]> {
+/** `count` instances with the same settings; each is stopped (SIGKILL if need be) by `stops`. */
+export async function makeInstances (count: number, env: Record<string, string>, stops: Stop[]): Promise<Instance[]> {
   const instances: Instance[] = []
   for (let i = 1; i <= count; i++) instances.push(new Instance(`phoenix${i}`, await freePort(), env))
-  stack.push(async () => {
+  stops.push(async () => {
     await Promise.all(instances.map(async (instance) => {
       if ((await Promise.race([instance.stop('SIGTERM').then(() => true), delay(20_000, false)])) === false) await instance.stop('SIGKILL')
     }))

@@ -1,6 +1,7 @@
 // The engines of the scale-out topology, each a real process of Debian's packages on a free
 // loopback port in one temporary directory: a PostgreSQL primary and its streaming replica,
-// PgBouncer in transaction mode, Redis, and HAProxy. Each `start` pushes its stop onto `stack`.
+// PgBouncer in transaction mode and HAProxy (Redis: test/redis-server.ts). Each `start` pushes its
+// stop onto `stops`, which `stopAll` runs last first.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { chown, mkdir, writeFile } from 'node:fs/promises'
@@ -32,12 +33,9 @@ export function missingPrograms (): string[] {
 
 export type Stop = () => Promise<void>
 
-export class Stack {
-  private readonly stops: Stop[] = []
-  push (stop: Stop): void { this.stops.push(stop) }
-  async stopAll (): Promise<void> {
-    for (let stop = this.stops.pop(); stop !== undefined; stop = this.stops.pop()) await stop().catch((error: unknown) => { console.error(error) })
-  }
+/** Runs `stops` last first (what was started last is stopped first), reporting a failure and going on. */
+export async function stopAll (stops: Stop[]): Promise<void> {
+  for (let stop = stops.pop(); stop !== undefined; stop = stops.pop()) await stop().catch((error: unknown) => { console.error(error) })
 }
 
 /** A directory the `postgres` user may write (when running as root). */
@@ -78,7 +76,7 @@ function daemon (name: string, file: string, args: string[], ready: (output: str
 export interface Postgres { primaryUrl: string, replicaUrl: string, primaryPort: number, replicaPort: number, database: string }
 
 /** A primary with wal_level=replica and a replica made by pg_basebackup -R, streaming from it. */
-export async function startPostgres (dir: string, stack: Stack, database = 'phoenix'): Promise<Postgres> {
+export async function startPostgres (dir: string, stops: Stop[], database = 'phoenix'): Promise<Postgres> {
   const bin = postgresBin()
   if (bin === undefined) throw new Error('no PostgreSQL in /usr/lib/postgresql (apt-get install postgresql)')
   const primaryDir = join(await ownedDir(dir), 'primary')
@@ -92,18 +90,18 @@ export async function startPostgres (dir: string, stack: Stack, database = 'phoe
   })
   const primary = pgCtl(primaryDir, primaryPort)
   primary.start()
-  stack.push(primary.stop)
+  stops.push(primary.stop)
   run(join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-qc', `CREATE DATABASE ${database}`])
   run(join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync'])
   const replica = pgCtl(replicaDir, replicaPort)
   replica.start()
-  stack.push(replica.stop)
+  stops.push(replica.stop)
   const url = (port: number): string => `postgres://postgres@127.0.0.1:${port}/${database}`
   return { primaryUrl: url(primaryPort), replicaUrl: url(replicaPort), primaryPort, replicaPort, database }
 }
 
 /** PgBouncer in transaction mode (its other settings as they come) in front of `port`. */
-export async function startPgBouncer (dir: string, stack: Stack, pg: Postgres): Promise<{ url: string, port: number }> {
+export async function startPgBouncer (dir: string, stops: Stop[], pg: Postgres): Promise<{ url: string, port: number }> {
   const home = await ownedDir(join(dir, 'pgbouncer'))
   const port = await freePort()
   const ini = join(home, 'pgbouncer.ini')
@@ -115,17 +113,9 @@ export async function startPgBouncer (dir: string, stack: Stack, pg: Postgres): 
   await writeFile(join(home, 'users.txt'), '"postgres" ""\n')
   if (owner !== undefined) for (const file of [ini, join(home, 'users.txt')]) await chown(file, owner.uid, owner.gid)
   const bouncer = daemon('pgbouncer', 'pgbouncer', [...(asRoot ? ['-u', 'postgres'] : []), ini], (output) => output.includes('process up'))
-  stack.push(bouncer.stop)
+  stops.push(bouncer.stop)
   await bouncer.started
   return { url: `postgres://postgres@127.0.0.1:${port}/${pg.database}`, port }
-}
-
-export async function startRedis (dir: string, stack: Stack): Promise<{ url: string, pid: number }> {
-  const port = await freePort()
-  const redis = daemon('redis-server', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], (output) => output.includes('Ready to accept connections'))
-  stack.push(redis.stop)
-  await redis.started
-  return { url: `redis://127.0.0.1:${port}`, pid: redis.child.pid! }
 }
 
 /**
@@ -133,7 +123,7 @@ export async function startRedis (dir: string, stack: Stack): Promise<{ url: str
  * after 2 failures, up after 2 successes). A connection refused is tried again on another server
  * (`option redispatch`): nothing was sent, so that is safe for any request.
  */
-export async function startHaproxy (dir: string, stack: Stack, ports: number[]): Promise<{ base: string }> {
+export async function startHaproxy (dir: string, stops: Stop[], ports: number[]): Promise<{ base: string }> {
   const port = await freePort()
   const cfg = join(dir, 'haproxy.cfg')
   await writeFile(cfg, [
@@ -146,7 +136,7 @@ export async function startHaproxy (dir: string, stack: Stack, ports: number[]):
     ...ports.map((serverPort, i) => `  server phoenix${i + 1} 127.0.0.1:${serverPort} check`), ''
   ].join('\n'))
   const haproxy = daemon('haproxy', existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy', ['-db', '-f', cfg], () => true)
-  stack.push(haproxy.stop)
+  stops.push(haproxy.stop)
   const base = `http://127.0.0.1:${port}`
   await within((async () => {
     for (;;) {

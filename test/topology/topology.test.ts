@@ -14,13 +14,14 @@ import { followChanges } from '../../sdk/src/changes.js'
 import { within } from '../helper.js'
 import { makeInstances, type Instance } from './instances.js'
 import { Load, tokenHeader } from './load.js'
-import { missingPrograms, Stack, startHaproxy, startPgBouncer, startPostgres, startRedis } from './services.js'
+import { missingPrograms, startHaproxy, startPgBouncer, startPostgres, stopAll, type Stop } from './services.js'
+import { startRedis } from '../redis-server.js'
 
 const missing = missingPrograms()
 if (missing.length > 0) throw new Error(`the topology needs ${missing.join(', ')} (apt-get install ${missing.join(' ')}; .ci/run installs them)`)
 
 const keyIssuePerMinute = 20
-const stack = new Stack()
+const stops: Stop[] = []
 let dir: string
 let primary: Sql
 let replica: Sql
@@ -39,12 +40,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'phoenix-topology-'))
   // Passable (not readable) by the `postgres` user that PostgreSQL and PgBouncer run as under root.
   await chmod(dir, 0o711)
-  const pg = await startPostgres(join(dir, 'pg'), stack)
+  const pg = await startPostgres(join(dir, 'pg'), stops)
   primary = postgres(pg.primaryUrl, { max: 2, onnotice: () => {} })
   replica = postgres(pg.replicaUrl, { max: 1, onnotice: () => {} })
-  stack.push(async () => { await Promise.all([primary.end(), replica.end()]) })
-  const bouncer = await startPgBouncer(dir, stack, pg)
-  const redis = await startRedis(dir, stack)
+  stops.push(async () => { await Promise.all([primary.end(), replica.end()]) })
+  const bouncer = await startPgBouncer(dir, stops, pg)
+  const redis = await startRedis()
+  stops.push(redis.stop)
   instances = await makeInstances(3, {
     DATABASE_URL: bouncer.url,
     DIRECT_DATABASE_URL: pg.primaryUrl,
@@ -53,13 +55,13 @@ beforeAll(async () => {
     SHUTDOWN_DELAY_SECONDS: '2',
     KEY_ISSUE_PER_MINUTE: String(keyIssuePerMinute),
     WRITES_PER_SECOND: '0'
-  }, stack)
+  }, stops)
 }, 120_000)
 
 afterAll(async () => {
   await load?.stop()
   for (const feed of feeds) feed.stop.abort()
-  await stack.stopAll()
+  await stopAll(stops)
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
 }, 120_000)
 
@@ -72,7 +74,7 @@ describe('three instances on one database through PgBouncer', () => {
     const migrators = instances.filter((instance) => instance.output.includes('"msg":"applied migrations"'))
     expect(migrators.map((instance) => instance.name)).toHaveLength(1)
 
-    base = (await startHaproxy(dir, stack, instances.map((instance) => instance.port))).base
+    base = (await startHaproxy(dir, stops, instances.map((instance) => instance.port))).base
     const keys: string[] = []
     for (let i = 0; i < 6; i++) {
       const response = await issueKey(base, `worker${i}`)
