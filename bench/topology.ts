@@ -56,7 +56,7 @@ async function main (): Promise<void> {
   stops.push(async () => { await rm(dir, { recursive: true, force: true }) })
   try {
     const pg = await startPostgres(join(dir, 'pg'), stops)
-    const bouncer = await startPgBouncer(dir, stops, pg)
+    const bouncer = await startPgBouncer(stops, pg)
     const redis = await startRedis()
     stops.push(redis.stop)
     const env = {

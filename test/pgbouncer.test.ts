@@ -1,80 +1,20 @@
 // DATABASE_URL through PgBouncer in transaction mode, its other settings as they come, with
 // DIRECT_DATABASE_URL for what needs a session: the API works end to end, and under more
 // concurrent requests than PgBouncer has server connections (where named prepared statements break).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
-import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/app.js'
-import { freePort } from '../src/db/embedded.js'
 import { requester, testConfig, useDatabase, within, type TestApp } from './helper.js'
+import { pgbouncerInstalled as installed, startPgBouncer, type Bouncer } from './pgbouncer-server.js'
 
-const installed = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'pgbouncer')))
 if (!installed) {
   // CI installs it (.ci/run): there, a missing pgbouncer fails the run instead of skipping.
   if (process.env.CI !== undefined && process.env.CI !== '') throw new Error('pgbouncer is not installed (apt-get install pgbouncer)')
   console.warn('test/pgbouncer.test.ts skipped: pgbouncer is not installed (apt-get install pgbouncer; CI installs it)')
-}
-
-interface Bouncer { url: string, log: () => string, stop: () => Promise<void> }
-
-/**
- * PgBouncer on a free loopback port in a temporary directory: its defaults but for
- * `pool_mode = transaction`, the address, no unix socket, and the one database. It refuses to run
- * as root, so as root it runs as `postgres` (the user the test's PostgreSQL runs as).
- */
-async function startPgBouncer (directUrl: string): Promise<Bouncer> {
-  const direct = new URL(directUrl)
-  const database = direct.pathname.slice(1)
-  const user = decodeURIComponent(direct.username)
-  const password = decodeURIComponent(direct.password)
-  const dir = await mkdtemp(join(tmpdir(), 'phoenix-pgbouncer-test-'))
-  const port = await freePort()
-  const asRoot = process.getuid?.() === 0
-  await writeFile(join(dir, 'users.txt'), `"${user}" "${password}"\n`, { mode: 0o600 })
-  await writeFile(join(dir, 'pgbouncer.ini'), [
-    '[databases]',
-    `${database} = host=${direct.hostname} port=${direct.port === '' ? 5432 : direct.port} dbname=${database}`,
-    '[pgbouncer]',
-    'pool_mode = transaction',
-    'listen_addr = 127.0.0.1',
-    `listen_port = ${port}`,
-    'unix_socket_dir =',
-    `auth_file = ${join(dir, 'users.txt')}`,
-    // The default (md5) needs a password to check; a server that trusts (TEST_DATABASE_URL without one) gets trust.
-    ...(password === '' ? ['auth_type = trust'] : []),
-    ''
-  ].join('\n'), { mode: 0o600 })
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }))
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }))
-    for (const file of [dir, join(dir, 'users.txt'), join(dir, 'pgbouncer.ini')]) await chown(file, uid, gid)
-  }
-  await chmod(dir, 0o700)
-  const child: ChildProcess = spawn('pgbouncer', [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let log = ''
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { log += chunk })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGTERM')
-    await within(exited, 10_000, 'pgbouncer exiting on SIGTERM')
-    await rm(dir, { recursive: true, force: true })
-  }
-  try {
-    await within((async () => { while (!log.includes('process up')) { if (child.exitCode !== null) throw new Error(log); await delay(20) } })(), 10_000, `pgbouncer starting:\n${log}`)
-  } catch (error) {
-    await stop()
-    throw error
-  }
-  const url = new URL(directUrl)
-  url.host = `127.0.0.1:${port}`
-  return { url: url.toString(), log: () => log, stop }
 }
 
 describe.skipIf(!installed)('DATABASE_URL through PgBouncer (transaction mode), DIRECT_DATABASE_URL direct', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { freePort } from '../../src/db/embedded.js'
 import { within } from '../helper.js'
+import { startPgBouncer as startTestPgBouncer } from '../pgbouncer-server.js'
 
 const asRoot = process.getuid?.() === 0
 // PostgreSQL and PgBouncer refuse to run as root: as root they run as `postgres`.
@@ -39,7 +40,7 @@ export async function stopAll (stops: Stop[]): Promise<void> {
 }
 
 /** A directory the `postgres` user may write (when running as root). */
-export async function ownedDir (path: string): Promise<string> {
+async function ownedDir (path: string): Promise<string> {
   await mkdir(path, { recursive: true, mode: 0o700 })
   if (owner !== undefined) await chown(path, owner.uid, owner.gid)
   return path
@@ -100,22 +101,11 @@ export async function startPostgres (dir: string, stops: Stop[], database = 'pho
   return { primaryUrl: url(primaryPort), replicaUrl: url(replicaPort), primaryPort, replicaPort, database }
 }
 
-/** PgBouncer in transaction mode (its other settings as they come) in front of `port`. */
-export async function startPgBouncer (dir: string, stops: Stop[], pg: Postgres): Promise<{ url: string, port: number }> {
-  const home = await ownedDir(join(dir, 'pgbouncer'))
-  const port = await freePort()
-  const ini = join(home, 'pgbouncer.ini')
-  await writeFile(ini, [
-    '[databases]', `${pg.database} = host=127.0.0.1 port=${pg.primaryPort} dbname=${pg.database}`,
-    '[pgbouncer]', 'pool_mode = transaction', 'listen_addr = 127.0.0.1', `listen_port = ${port}`, 'unix_socket_dir =',
-    'auth_type = trust', `auth_file = ${join(home, 'users.txt')}`, 'admin_users = postgres', ''
-  ].join('\n'))
-  await writeFile(join(home, 'users.txt'), '"postgres" ""\n')
-  if (owner !== undefined) for (const file of [ini, join(home, 'users.txt')]) await chown(file, owner.uid, owner.gid)
-  const bouncer = daemon('pgbouncer', 'pgbouncer', [...(asRoot ? ['-u', 'postgres'] : []), ini], (output) => output.includes('process up'))
+/** PgBouncer in transaction mode (its other settings as they come) in front of the primary. */
+export async function startPgBouncer (stops: Stop[], pg: Postgres): Promise<{ url: string, port: number }> {
+  const bouncer = await startTestPgBouncer(pg.primaryUrl, { admin: true })
   stops.push(bouncer.stop)
-  await bouncer.started
-  return { url: `postgres://postgres@127.0.0.1:${port}/${pg.database}`, port }
+  return { url: bouncer.url, port: Number(new URL(bouncer.url).port) }
 }
 
 /**

@@ -44,7 +44,7 @@ beforeAll(async () => {
   primary = postgres(pg.primaryUrl, { max: 2, onnotice: () => {} })
   replica = postgres(pg.replicaUrl, { max: 1, onnotice: () => {} })
   stops.push(async () => { await Promise.all([primary.end(), replica.end()]) })
-  const bouncer = await startPgBouncer(dir, stops, pg)
+  const bouncer = await startPgBouncer(stops, pg)
   const redis = await startRedis()
   stops.push(redis.stop)
   instances = await makeInstances(3, {
