@@ -140,8 +140,11 @@ export async function exchange (options: ExchangeOptions): Promise<Exchange> {
         if (parsed.response.status >= 100 && parsed.response.status < 200 && parsed.response.status !== 101) continue
         if (probing) return finish('answered')
         result.responses.push(parsed.response)
+        // An event stream never ends, so nothing pipelined behind it is answered; and its
+        // heartbeats would keep the idle timeout from ever ending the exchange.
+        if (parsed.response.stream === true) return finish('answered')
         if (result.responses.length < options.methods.length && !saysClose(parsed.response)) continue
-        if (options.halfClose || saysClose(parsed.response) || parsed.response.status === 101 || parsed.response.stream === true) return finish('answered')
+        if (options.halfClose || saysClose(parsed.response) || parsed.response.status === 101) return finish('answered')
         probing = true
         socket.write(options.probe, () => {})
       }
