@@ -190,9 +190,11 @@ describe('GET /api/changes', () => {
   })
 
   it('answers 400 naming Last-Event-ID or after when either is not a change id', async () => {
-    const header = await t.request('GET', '/api/changes', { headers: { 'last-event-id': 'abc' } })
-    expect(header.status).toBe(400)
-    expect(header.body.errors).toEqual([{ field: 'Last-Event-ID', problem: 'must be a change id (a whole number from 0)' }])
+    for (const value of ['abc', '']) {
+      const header = await t.request('GET', '/api/changes', { headers: { 'last-event-id': value } })
+      expect(header.status, JSON.stringify(value)).toBe(400)
+      expect(header.body.errors).toEqual([{ field: 'Last-Event-ID', problem: 'must be a change id (a whole number from 0)' }])
+    }
     for (const query of ['after=-1', 'after=x', 'since=3']) {
       const response = await t.request('GET', `/api/changes?${query}`)
       expect(response.status, query).toBe(400)

@@ -21,7 +21,8 @@ const bufferedMax = 1024 * 1024
 
 function lastEventIdOf (request: FastifyRequest): number | undefined {
   const header = request.headers['last-event-id']
-  if (header === undefined || header === '') return undefined
+  // Empty is not absent: a browser's EventSource sends the header only with an id to resume from.
+  if (header === undefined) return undefined
   if (typeof header !== 'string' || !/^\d{1,16}$/.test(header) || !Number.isSafeInteger(Number(header))) {
     throw new ApiError(400, messages.headersInvalid, [{ field: 'Last-Event-ID', problem: 'must be a change id (a whole number from 0)' }])
   }
