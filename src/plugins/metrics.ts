@@ -7,7 +7,8 @@ import { applicationName } from '../db/client.js'
 import { parseLsn } from '../db/lsn.js'
 import type { Replica } from '../db/replica.js'
 import { probeWithinMs } from '../db/statements.js'
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import { RequestMetrics } from '../request-metrics.js'
 
 export interface MetricsOptions {
   poolMax: number
@@ -22,15 +23,7 @@ function routeOf (request: FastifyRequest): string {
 async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const labelNames = ['method', 'route', 'status_code'] as const
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] })
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time to answer HTTP requests',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry]
-  })
+  const requests = new RequestMetrics()
   new Gauge({ name: 'db_pool_max_connections', help: 'Size of the PostgreSQL connection pool', registers: [registry] }).set(options.poolMax)
   const connections = new Gauge({
     name: 'db_pool_connections',
@@ -61,22 +54,8 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
   }
   const replica = app.replica === undefined ? undefined : replicaGauges(app, app.replica, registry)
 
-  // One pair of label-bound children per method, route and status, found with one Map lookup:
-  // prom-client would otherwise hash a fresh label object twice on every request.
-  const series = new Map<string, { count: () => void, observe: (seconds: number) => void }>()
   app.addHook('onResponse', (request, reply, done) => {
-    const route = routeOf(request)
-    const key = `${request.method} ${reply.statusCode} ${route}`
-    let found = series.get(key)
-    if (found === undefined) {
-      const labels = { method: request.method, route, status_code: String(reply.statusCode) }
-      const counter = requests.labels(labels)
-      const histogram = duration.labels(labels)
-      found = { count: () => { counter.inc() }, observe: (seconds) => { histogram.observe(seconds) } }
-      series.set(key, found)
-    }
-    found.count()
-    found.observe(reply.elapsedTime / 1000)
+    requests.record(request.method, routeOf(request), reply.statusCode, reply.elapsedTime / 1000)
     done()
   })
 
@@ -96,7 +75,8 @@ async function metrics (app: FastifyInstance, options: MetricsOptions): Promise<
       up.set(0)
     }
     await replica?.()
-    return await reply.type(registry.contentType).send(await registry.metrics())
+    // prom-client's text ends with a newline, so the request series follow as families of their own.
+    return await reply.type(registry.contentType).send(`${await registry.metrics()}\n${requests.render()}`)
   })
 }
 

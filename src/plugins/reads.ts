@@ -73,9 +73,11 @@ async function reads (app: FastifyInstance, options: ReadsOptions): Promise<void
   // included, and then the primary has the rest: a read takes no longer than without a replica.
   const replicaMs = Math.floor(ms / 2)
 
+  // Without a replica every read request shares this one reader (nothing to remember per request).
+  const primary: Reader = (build) => app.db(build(app.sql))
   app.decorate('reader', (request: FastifyRequest): Reader => {
     const token = tokenOf(request)
-    if (replica === undefined) return async (build) => await app.db(build(app.sql))
+    if (replica === undefined) return primary
     let onPrimary = false
     let caughtUp = token === undefined
     return async (build) => {
