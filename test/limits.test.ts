@@ -135,6 +135,15 @@ describe('CORS', () => {
       ['Location', 'Link', 'ETag', 'X-Request-ID', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'])
   })
 
+  it('leaves the CORS headers off answers to requests that no page sent (no Origin), varying on it', async () => {
+    const plain = await t.request('GET', '/api/read/1')
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined()
+    expect(plain.headers['access-control-expose-headers']).toBeUndefined()
+    expect(plain.headers.vary).toBe('Origin')
+    const fromPage = await t.request('GET', '/api/read/1', { headers: { origin: 'https://app.example' } })
+    expect(fromPage.headers.vary).toBe('Origin')
+  })
+
   it('answers an OPTIONS that is no preflight 405 with Allow, like any undeclared method', async () => {
     const response = await t.request('OPTIONS', '/api/create')
     expect(response.status).toBe(405)

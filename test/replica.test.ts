@@ -97,7 +97,8 @@ describe('with a replica (READ_DATABASE_URL)', () => {
     it('lets a page on another origin send the token and read it (CORS)', async () => {
       const preflight = await request('OPTIONS', '/api/read/1', { headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': tokenHeader } })
       expect(String(preflight.headers['access-control-allow-headers']).split(/,\s*/)).toContain(tokenHeader)
-      const created = await write('POST', '/api/create', { value1: 'cors' })
+      const created = await request('POST', '/api/create', { headers: { 'api-key': key, origin: 'https://app.example' }, json: { value1: 'cors' } })
+      expect(created.status).toBe(201)
       expect(String(created.headers['access-control-expose-headers']).split(/,\s*/)).toContain('Phoenix-Consistency-Token')
     })
 
