@@ -1,17 +1,22 @@
 // Where log lines go outside tests: stdout. JSON lines (LOG_FORMAT=json) are written in batches
-// of about 4 KB (some 25 request lines) or every 500 ms, whichever comes first, so a request
-// never waits on stdout and the server makes one write where it would make one per line.
+// of about 64 KB (some 350 request lines) or every 500 ms, whichever comes first, so a request
+// never waits on stdout. Each batch is one asynchronous write through libuv's threadpool, whose
+// hand-offs cost about 60–130 µs of CPU per write whatever its size up to 64 KB: at 4 KB batches
+// that was 3–5 µs per request line, most of the logging cost of a read (bench/README.md).
 // Readable lines (LOG_FORMAT=pretty, for people watching a terminal) are written as they come.
 //
 // The lines are gathered here and handed to sonic-boom (pino's destination) one batch at a time.
 // sonic-boom's own batching (`minLength`) measures the whole pending buffer again on every line
-// (Buffer.byteLength of a string that grows to 4 KB): 3.6 µs per line over a no-op stream where
-// this costs 1.6 µs (bench/README.md).
+// (Buffer.byteLength of a string that grows to the batch size): 3.6 µs per line over a no-op
+// stream where this costs 1.6 µs.
 import pino from 'pino'
 import { prettyFactory } from 'pino-pretty'
 import type { LogFormat } from './config.js'
 
-const batchLength = 4096
+const batchLength = 64 * 1024
+// While stdout takes nothing (a stalled log collector), lines wait in memory up to this much, and
+// later ones are dropped: memory stays bounded and requests keep being served.
+const pendingMax = 16 * 1024 * 1024
 const flushEveryMs = 500
 
 interface LineStream { write: (line: string) => void }
@@ -29,7 +34,7 @@ export function batchedStdout (): LineStream {
 }
 
 function batch (): LineStream {
-  const sonic = pino.destination({ dest: 1, sync: false, minLength: 0 })
+  const sonic = pino.destination({ dest: 1, sync: false, minLength: 0, maxLength: pendingMax })
   let lines: string[] = []
   let length = 0
   const flush = (): void => {
