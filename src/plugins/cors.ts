@@ -22,7 +22,7 @@ async function corsPlugin (app: FastifyInstance, options: CorsOptions): Promise<
   const token = options.consistencyTokens ? ['Phoenix-Consistency-Token'] : []
   // With any origin allowed, what a response carries is the same for every request from a page:
   // set in the one hook below, while @fastify/cors, confined to a scope of its own, answers only
-  // the preflights (its OPTIONS route). Run on every request it costs some 2 µs for these two
+  // the preflights (its OPTIONS route); run on every request it costs some 2 µs for these
   // constant headers. A browser sends Origin with every request that CORS applies to, so the
   // others (curl, SDKs, servers) are spared the 170 bytes; `Vary: Origin` keeps a cache from
   // handing an answer made for one kind of request to the other.
